@@ -1,0 +1,130 @@
+"""Run the benchmarks and print their figures as JSON.
+
+Each run uses a fresh SQLite database in a temporary folder (or DATABASE_URL when set,
+whose test database is created and dropped), so figures are reproducible.
+"""
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+IMPORT_COUNT = int(os.environ.get("BENCH_IMPORT_DATASETS", "10000"))
+PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "40"))
+
+
+def _postgres_scratch_database() -> str | None:
+    """On PostgreSQL, benchmark in a scratch database next to the configured one."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    import psycopg
+
+    name = f"allmende_bench_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
+    return url
+
+
+def _drop_scratch_database(url: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def setup_django(var_dir: str) -> None:
+    os.environ["ALLMENDE_VAR_DIR"] = var_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "allmende.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def bench_import() -> dict:
+    from pyoxigraph import RdfFormat
+
+    from allmende.catalog.models import Dataset
+    from allmende.catalog.services.importing import import_rdf
+    from benchmarks.generate import catalogue
+
+    data = catalogue(IMPORT_COUNT).encode("utf-8")
+    started = time.perf_counter()
+    report = import_rdf(data, fmt=RdfFormat.TURTLE, source="benchmark")
+    first = time.perf_counter() - started
+    assert report.count("created") == IMPORT_COUNT == Dataset.objects.count()
+    started = time.perf_counter()
+    again = import_rdf(data, fmt=RdfFormat.TURTLE, source="benchmark")
+    second = time.perf_counter() - started
+    assert again.count("unchanged") == IMPORT_COUNT
+    return {
+        "import_datasets": IMPORT_COUNT,
+        "import_file_bytes": len(data),
+        "import_seconds": round(first, 3),
+        "import_datasets_per_second": round(IMPORT_COUNT / first),
+        "reimport_unchanged_seconds": round(second, 3),
+        "reimport_unchanged_datasets_per_second": round(IMPORT_COUNT / second),
+    }
+
+
+def bench_catalog_page() -> dict:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    size = settings.ALLMENDE_CATALOG_PAGE_SIZE
+    figures: dict = {"catalog_page_size": size}
+    for ext in ("ttl", "nt", "jsonld", "rdf"):
+        timings = []
+        for n in range(PAGE_REQUESTS):
+            page = 1 + (n * 7) % max(1, IMPORT_COUNT // size)
+            started = time.perf_counter()
+            response = client.get(f"/catalog.{ext}?page={page}")
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.status_code
+        figures[f"catalog_{ext}_page_ms_median"] = round(statistics.median(timings), 2)
+        figures[f"catalog_{ext}_page_ms_p95"] = round(
+            sorted(timings)[int(len(timings) * 0.95) - 1], 2
+        )
+    figures["catalog_page_bytes_ttl"] = len(client.get("/catalog.ttl?page=2").content)
+    return figures
+
+
+def main() -> None:
+    postgres = _postgres_scratch_database()
+    try:
+        with tempfile.TemporaryDirectory(prefix="allmende-bench-") as var_dir:
+            setup_django(var_dir)
+            results = {"database": _engine()}
+            results.update(bench_import())
+            results.update(bench_catalog_page())
+            results["goals"] = {
+                "import_datasets_per_second": ">= 1000",
+                "catalog_ttl_page_ms_median": "<= 50 (100 datasets)",
+            }
+            print(json.dumps(results, indent=2))
+    finally:
+        if postgres:
+            _drop_scratch_database(postgres)
+
+
+def _engine() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Demo content modelled on Jena's open data portal, and real files and records."""

@@ -1,0 +1,124 @@
+"""``allmende catalog import FILE_OR_URL [--publisher SLUG]`` and ``allmende catalog validate``."""
+
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from pyoxigraph import RdfFormat
+
+from allmende.core.cli import ProgressBar
+from allmende.core.models import Organisation
+from allmende.core.net import FetchError, fetch_url
+
+from ...dcat.page import catalog_page
+from ...dcat.rdfio import ACCEPT_RDF, RdfError, format_for
+from ...quality.shacl import validate_graph
+from ...selectors import catalog_info, public_page
+from ...services.graphs import DatasetError
+from ...services.importing import import_rdf
+
+
+class Command(BaseCommand):
+    help = "Work with the data catalogue: import DCAT-AP(.de) files or URLs."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="Import datasets from an RDF file or URL.")
+        imp.add_argument("source", help="a file path or an http(s) URL")
+        imp.add_argument("--publisher", help="short name of the publishing organisation")
+        imp.add_argument("--format", help="ttl, rdf, jsonld or nt (default: from name/type)")
+        imp.add_argument("--draft", action="store_true", help="import as drafts, not published")
+        imp.add_argument("--demo", action="store_true", help="mark the datasets as demo content")
+        sub.add_parser(
+            "validate",
+            help="Check every page of the published catalogue against the DCAT-AP.de shapes.",
+        )
+
+    def handle(self, *args, **options) -> None:
+        if options["action"] == "import":
+            self.import_(options)
+        elif options["action"] == "validate":
+            self.validate()
+
+    def validate(self) -> None:
+        """SHACL-validate each page exactly as /catalog.ttl serves it; exit 1 on violations."""
+        size = settings.ALLMENDE_CATALOG_PAGE_SIZE
+        base = f"{settings.SITE_URL}/catalog.ttl"
+        info, page, checked, violations = catalog_info(), 1, 0, 0
+        while True:
+            entries, total = public_page(page, size)
+            body = catalog_page(
+                info,
+                entries,
+                fmt=RdfFormat.TURTLE,
+                base_url=base,
+                page=page,
+                total=total,
+                size=size,
+            )
+            report = validate_graph(body, fmt="turtle")
+            for result in report.violations:
+                self.stdout.write(f"page {page}: {result.focus} {result.path}: {result.message}")
+            violations += len(report.violations)
+            checked += len(entries)
+            if page * size >= total:
+                break
+            page += 1
+        self.stdout.write(f"{page} page(s), {checked} datasets, {violations} violation(s)")
+        if violations:
+            raise CommandError(f"the catalogue has {violations} DCAT-AP.de violation(s)")
+
+    def import_(self, options: dict) -> None:
+        source: str = options["source"]
+        publisher = None
+        if options.get("publisher"):
+            publisher = Organisation.objects.filter(slug=options["publisher"]).first()
+            if publisher is None:
+                raise CommandError(f"no organisation with the short name {options['publisher']!r}")
+        data, media_type, base = self._read(source)
+        fmt = format_for(options.get("format") and f"x.{options['format']}") or format_for(
+            source, media_type
+        )
+        if fmt is None:
+            raise CommandError(f"cannot tell the RDF format of {source}: pass --format")
+        bar = ProgressBar("import", stream=sys.stderr)
+        try:
+            report = import_rdf(
+                data,
+                fmt=fmt,
+                source=source,
+                base_iri=base,
+                publisher=publisher,
+                publish=not options["draft"],
+                is_demo=options["demo"],
+                progress=bar.update,
+            )
+        except (RdfError, DatasetError) as exc:
+            bar.close()
+            raise CommandError(f"{source}: {exc}; nothing was written") from None
+        bar.close()
+        for entry in report.entries:
+            self.stdout.write(f"{settings.SITE_URL}/dataset/{entry.name}  {entry.outcome}")
+        self.stderr.write(
+            f"{report.count('created')} created, {report.count('updated')} updated, "
+            f"{report.count('unchanged')} unchanged"
+        )
+
+    def _read(self, source: str) -> tuple[bytes, str, str | None]:
+        limit = settings.ALLMENDE_MAX_RDF_BYTES
+        if source.startswith(("http://", "https://")):
+            try:
+                result = fetch_url(source, max_bytes=limit, accept=ACCEPT_RDF)
+            except FetchError as exc:
+                raise CommandError(str(exc)) from None
+            return result.body, result.content_type, result.url
+        path = Path(source)
+        if not path.is_file():
+            raise CommandError(f"no such file: {source}")
+        size = path.stat().st_size
+        if size > limit:
+            raise CommandError(
+                f"{source} has {size} bytes, more than the limit of {limit}; nothing was written"
+            )
+        return path.read_bytes(), "", path.resolve().as_uri()

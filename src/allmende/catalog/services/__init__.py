@@ -1,0 +1,1 @@
+"""Catalog services: every write to datasets and distributions goes through here."""

@@ -1,0 +1,1 @@
+"""HTTP views of the catalog: thin, they parse, call a service or selector and render."""

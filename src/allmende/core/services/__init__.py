@@ -1,0 +1,1 @@
+"""Core services: every write with a business rule goes through these functions."""

@@ -1,0 +1,23 @@
+/* Shows a GeoJSON preview with Leaflet (served by us). Tiles only when configured. */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-geojson-map]").forEach(function (element) {
+    var data = document.getElementById(element.dataset.geojsonMap);
+    if (!data || typeof L === "undefined") { return; }
+    var map = L.map(element, { attributionControl: true, scrollWheelZoom: false });
+    if (element.dataset.tiles) {
+      L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
+    }
+    var layer = L.geoJSON(JSON.parse(data.textContent), {
+      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, { radius: 6, color: "#00577a", weight: 2 }); },
+      style: function () { return { color: "#00577a", weight: 2, fillOpacity: 0.25 }; },
+      onEachFeature: function (feature, layer) {
+        var p = feature.properties || {};
+        var name = p.name || p.Name || p.bezeichnung || p.id;
+        if (name !== undefined) { layer.bindTooltip(String(name)); }
+      }
+    }).addTo(map);
+    var bounds = layer.getBounds();
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12] }); } else { map.setView([50.927, 11.586], 12); }
+  });
+})();

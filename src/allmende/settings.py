@@ -1,0 +1,212 @@
+"""Settings, all taken from the environment (and an optional ``.env`` file).
+
+Every variable is listed with its safe default in ``.env.example``. With nothing set, the
+platform runs on SQLite in ``var/`` with no external services.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+import xstatic.pkg.leaflet as leaflet_static
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+
+
+def _load_dotenv(path: Path) -> None:
+    """Read KEY=VALUE lines from ``.env`` without overriding the real environment."""
+    if not path.is_file():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+_load_dotenv(Path(os.environ.get("ALLMENDE_ENV_FILE", PROJECT_DIR / ".env")))
+
+
+def env(name: str, default: str = "") -> str:
+    """The variable's value; unset or empty means the default."""
+    return os.environ.get(name) or default
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+VAR_DIR = PROJECT_DIR / env("ALLMENDE_VAR_DIR", "var")  # relative paths: to the checkout
+DEBUG = env_bool("ALLMENDE_DEBUG", False)
+SECRET_KEY = env("ALLMENDE_SECRET_KEY", "")
+if not SECRET_KEY:
+    # A per-checkout key kept in var/, so a fresh machine needs no configuration and
+    # no key is ever committed.
+    _key_file = VAR_DIR / "secret_key"
+    if _key_file.is_file():
+        SECRET_KEY = _key_file.read_text().strip()
+    else:
+        import secrets
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        SECRET_KEY = secrets.token_urlsafe(50)
+        _key_file.write_text(SECRET_KEY)
+        _key_file.chmod(0o600)
+
+ALLOWED_HOSTS = env_list("ALLMENDE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("ALLMENDE_CSRF_TRUSTED_ORIGINS")
+SITE_URL = env("ALLMENDE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env("ALLMENDE_SITE_NAME", "Allmende Jena")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "allmende.core",
+    "allmende.catalog",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allmende.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "allmende.urls"
+WSGI_APPLICATION = "allmende.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "allmende.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'allmende.sqlite3'}"),
+        conn_max_age=int(env("ALLMENDE_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["allmende.core.auth.ThrottledModelBackend"]
+ALLMENDE_LOGIN_ATTEMPTS = int(env("ALLMENDE_LOGIN_ATTEMPTS", "10"))
+ALLMENDE_LOGIN_WINDOW = int(env("ALLMENDE_LOGIN_WINDOW", "900"))
+
+# A file cache is shared by all server processes on the machine (rate limits, throttles).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+}
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("German")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env("ALLMENDE_TIME_ZONE", "Europe/Berlin")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
+MEDIA_URL = "/media/"
+MEDIA_ROOT = PROJECT_DIR / env("ALLMENDE_MEDIA_ROOT", str(VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Front-end libraries come from PyPI packages and are served by us (no CDN).
+STATICFILES_DIRS = [("vendor/leaflet", leaflet_static.BASE_DIR)]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Size limits. Uploads of distribution files and RDF imports are refused beyond these.
+ALLMENDE_MAX_UPLOAD_BYTES = int(env("ALLMENDE_MAX_UPLOAD_BYTES", str(100 * 1024 * 1024)))
+ALLMENDE_MAX_RDF_BYTES = int(env("ALLMENDE_MAX_RDF_BYTES", str(50 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("ALLMENDE_MAX_REQUEST_BYTES", str(5 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Outgoing fetches (import from URL, later harvesting).
+ALLMENDE_FETCH_TIMEOUT = float(env("ALLMENDE_FETCH_TIMEOUT", "30"))
+ALLMENDE_FETCH_ALLOW_PRIVATE = env_bool("ALLMENDE_FETCH_ALLOW_PRIVATE", False)
+
+# Web server (allmende serve)
+ALLMENDE_WEB_WORKERS = int(env("ALLMENDE_WEB_WORKERS", "2"))
+ALLMENDE_FORWARDED_ALLOW_IPS = env("ALLMENDE_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Catalogue
+ALLMENDE_CATALOG_PAGE_SIZE = int(env("ALLMENDE_CATALOG_PAGE_SIZE", "100"))
+ALLMENDE_MAP_TILE_URL = env("ALLMENDE_MAP_TILE_URL", "")
+ALLMENDE_MAP_TILE_ATTRIBUTION = env("ALLMENDE_MAP_TILE_ATTRIBUTION", "")
+
+# Security
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+_https = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env_bool("ALLMENDE_SECURE_COOKIES", _https)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("ALLMENDE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(env("ALLMENDE_HSTS_SECONDS", "0"))
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("ALLMENDE_BEHIND_PROXY", False) else None
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("ALLMENDE_LOG_LEVEL", "INFO")},
+}
