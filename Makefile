@@ -44,19 +44,22 @@ test-postgres: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# Lint: ruff, import contracts, migrations up to date, deployment checks.
+# Lint: ruff, import contracts, migrations up to date, translations complete and compiled.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/allmende makemigrations --check --dry-run
+	$(BIN)/python -m allmende.core.i18n check
 
 # Format the code with ruff.
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-# Extract translatable strings into the .po files and compile them.
+# Extract translatable strings into the .po files (needs xgettext) and compile them to the
+# committed .mo files (polib, no gettext needed). Then translate what is new in
+# src/allmende/locale/de/LC_MESSAGES/django.po and run it again. See docs/i18n.md.
 messages: $(STAMP)
 	cd src/allmende && ../../$(BIN)/allmende makemessages -l de -l en --no-obsolete
 	$(BIN)/python -m allmende.core.i18n compile

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from allmende.catalog.dcat.project import DistributionFields, EntryFields
 from allmende.catalog.services.datasets import add_distribution, create_dataset, publish_dataset
@@ -26,6 +27,23 @@ def _media_in_tmp(settings, tmp_path):
         }
     }
     settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (German): a request's language stays
+    active in the thread after the response, and must not leak into the next test."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def english():
+    """English outside requests, for assertions on messages written against the
+    (English) source strings; the platform itself speaks German by default."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

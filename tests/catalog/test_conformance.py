@@ -45,7 +45,7 @@ def test_every_demo_page_conforms_and_paging_is_exact(demo, client):
     assert pages == -(-len(published) // 25)
 
 
-def test_catalog_validate_command_reports_zero_violations(demo):
+def test_catalog_validate_command_reports_zero_violations(demo, english):
     out = io.StringIO()
     call_command("catalog", "validate", stdout=out)
     assert out.getvalue().strip().endswith("0 violation(s)")

@@ -8,6 +8,8 @@ from django.core.management import call_command
 from allmende.catalog.models import Catalog, Dataset, Distribution
 from allmende.core.models import AuditEntry, Organisation
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are matched in English
+
 
 @pytest.fixture
 def loaded(db):

@@ -19,6 +19,8 @@ from allmende.core.models import AuditEntry
 
 from ..conftest import DATA
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are matched in English
+
 EXAMPLES = sorted(p for p in (DATA / "dcat").iterdir() if "example-DataService" not in p.name)
 BROKEN = DATA / "dcat" / "dcat-ap-de-3.0-example-DataService.ttl"
 

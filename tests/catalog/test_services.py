@@ -23,6 +23,8 @@ from allmende.core.models import AuditEntry
 
 from ..conftest import DATA, make_fields
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are matched in English
+
 
 @pytest.fixture
 def received():

@@ -8,6 +8,8 @@ import pytest
 
 from allmende.core.net import FetchError, fetch_url
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are matched in English
+
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:

@@ -9,18 +9,32 @@ from .dcat.project import DistributionFields, EntryFields
 from .models import Dataset
 
 JENA = "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/16053000"
+# The fields' text is German or English whatever the page's language (WCAG 3.1.2).
+GERMAN, ENGLISH = {"lang": "de"}, {"lang": "en"}
 
 
 class DatasetForm(forms.Form):
     publisher = forms.ModelChoiceField(queryset=None, label=_("Publisher"))
-    title = forms.CharField(label=_("Title (German)"), max_length=1000)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=1000, required=False)
-    description = forms.CharField(label=_("Description (German)"), widget=forms.Textarea)
+    title = forms.CharField(
+        label=_("Title (German)"), max_length=1000, widget=forms.TextInput(attrs=GERMAN)
+    )
+    title_en = forms.CharField(
+        label=_("Title (English)"),
+        max_length=1000,
+        required=False,
+        widget=forms.TextInput(attrs=ENGLISH),
+    )
+    description = forms.CharField(
+        label=_("Description (German)"), widget=forms.Textarea(attrs=GERMAN)
+    )
     description_en = forms.CharField(
-        label=_("Description (English)"), widget=forms.Textarea, required=False
+        label=_("Description (English)"), widget=forms.Textarea(attrs=ENGLISH), required=False
     )
     keywords = forms.CharField(
-        label=_("Keywords"), required=False, help_text=_("Separate keywords with commas.")
+        label=_("Keywords"),
+        required=False,
+        help_text=_("Separate keywords with commas."),
+        widget=forms.TextInput(attrs=GERMAN),
     )
     themes = forms.MultipleChoiceField(
         label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple

@@ -43,7 +43,12 @@ def public_page(page: int, size: int) -> tuple[list[PageEntry], int]:
 
 
 FACETS = ("publisher", "theme", "format", "license", "keyword")
-SORTS = {"title": ("title",), "newest": ("-modified", "-issued", "-id"), "updated": ("-updated",)}
+# Each ends with the key, so pages never overlap or skip rows with equal sort values.
+SORTS = {
+    "title": ("title", "id"),
+    "newest": ("-modified", "-issued", "-id"),
+    "updated": ("-updated", "-id"),
+}
 
 
 def search_datasets(

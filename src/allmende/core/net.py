@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 USER_AGENT = "Allmende/0.1 (+https://allmende.example/)"
 MAX_REDIRECTS = 5
 
 
 class FetchError(Exception):
-    """A fetch that was refused or failed. The message is one readable line."""
+    """A fetch that was refused or failed. The message is one readable line, in the
+    active language."""
 
 
 @dataclass
@@ -35,14 +37,19 @@ def _check_address(host: str, port: int, allow_private: bool) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve {host}: {exc.strerror}") from None
+        raise FetchError(
+            _("cannot resolve %(host)s: %(error)s") % {"host": host, "error": exc.strerror}
+        ) from None
     addresses = [info[4][0] for info in infos]
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
         if not allow_private and not ip.is_global:
             raise FetchError(
-                f"{host} resolves to the non-public address {ip}; "
-                "set ALLMENDE_FETCH_ALLOW_PRIVATE=1 to allow it"
+                _(
+                    "%(host)s resolves to the non-public address %(address)s; "
+                    "set ALLMENDE_FETCH_ALLOW_PRIVATE=1 to allow it"
+                )
+                % {"host": host, "address": ip}
             )
     return addresses[0]
 
@@ -85,22 +92,29 @@ def fetch_url(
                 url = urljoin(url, location)
                 continue
             if response.status >= 400:
-                raise FetchError(f"{url} answered HTTP {response.status}")
+                raise FetchError(
+                    _("%(url)s answered HTTP %(status)s") % {"url": url, "status": response.status}
+                )
             body = response.read(max_bytes + 1)
             if len(body) > max_bytes:
-                raise FetchError(f"{url} sent more than the limit of {max_bytes} bytes")
+                raise FetchError(
+                    _("%(url)s sent more than the limit of %(limit)s bytes")
+                    % {"url": url, "limit": max_bytes}
+                )
             return FetchResult(url, response.status, response.getheader("Content-Type") or "", body)
         except (OSError, http.client.HTTPException) as exc:
             raise FetchError(f"{url}: {exc}") from None
         finally:
             conn.close()
-    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+    raise FetchError(
+        _("%(url)s: more than %(count)s redirects") % {"url": url, "count": MAX_REDIRECTS}
+    )
 
 
 def _request(url: str, *, accept: str, timeout: float, allow_private: bool):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"only http and https URLs can be fetched, not {url!r}")
+        raise FetchError(_("only http and https URLs can be fetched, not %(url)r") % {"url": url})
     port = parts.port or (443 if parts.scheme == "https" else 80)
     address = _check_address(parts.hostname, port, allow_private)
     cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection

@@ -73,7 +73,15 @@ GEOCODING_LEVELS = {
 
 
 class BuildError(ValueError):
-    """A field value that cannot be written as RDF (e.g. not a valid IRI)."""
+    """A field value that cannot be written as RDF (e.g. not a valid IRI).
+
+    ``what`` names the field in English words and ``value`` is the refused value, so a
+    caller can word the message in the reader's language.
+    """
+
+    def __init__(self, message: str, *, what: str = "", value: str = "") -> None:
+        super().__init__(message)
+        self.what, self.value = what, value
 
 
 def iri(value: str, what: str) -> NamedNode:
@@ -81,7 +89,9 @@ def iri(value: str, what: str) -> NamedNode:
     try:
         return NamedNode(value.strip())
     except ValueError:
-        raise BuildError(f"{what}: {value!r} is not a valid IRI or URL") from None
+        raise BuildError(
+            f"{what}: {value!r} is not a valid IRI or URL", what=what, value=value
+        ) from None
 
 
 def mailto(email: str) -> NamedNode:
@@ -268,8 +278,9 @@ def _temporal(subject: NamedNode, start: dt.date | None, end: dt.date | None) ->
 def _spatial(subject: NamedNode, spatial: str, geocoding: str) -> list[Triple]:
     out: list[Triple] = []
     if geocoding:
+        # DCAT-AP.de 3.0 deprecates dcatde:politicalGeocodingURI: the geocoding IRI is
+        # given as dct:spatial, its level still as dcatde:politicalGeocodingLevelURI.
         place = iri(geocoding, "political geocoding")
-        out.append(Triple(subject, DCATDE.politicalGeocodingURI, place))
         key = geocoding.removeprefix(POLITICAL_GEOCODING).split("/", 1)[0]
         if key in GEOCODING_LEVELS:
             level = NamedNode(f"{POLITICAL_GEOCODING}Level/{GEOCODING_LEVELS[key]}")

@@ -7,10 +7,21 @@ from urllib.parse import unquote
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from .extract import Node, index_by_subject
-from .namespaces import DCAT, DCATAP, DCATDE, DCT, FOAF, LOCN, SCHEMA, VCARD
+from .extract import Node
+from .namespaces import (
+    DCAT,
+    DCATAP,
+    DCATDE,
+    DCT,
+    FOAF,
+    LOCN,
+    POLITICAL_GEOCODING,
+    SCHEMA,
+    VCARD,
+)
 
 PREFERRED_LANGUAGES = ("de", "", "en")
+_NONE: list = []
 
 
 @dataclass
@@ -61,20 +72,17 @@ class EntryFields:
 
 
 class _View:
-    """Lookup helpers over a subject index."""
+    """Lookup helpers over a subject → predicate → objects index, built in one pass."""
 
     def __init__(self, triples: list[Triple]):
-        self.by_subject = index_by_subject(triples)
-        self._cache: dict[Node, dict[NamedNode, list]] = {}
+        props: dict[Node, dict[NamedNode, list]] = defaultdict(lambda: defaultdict(list))
+        for t in triples:
+            props[t.subject][t.predicate].append(t.object)
+        self._props = props
 
     def values(self, subject: Node, predicate: NamedNode) -> list:
-        props = self._cache.get(subject)
-        if props is None:
-            props = defaultdict(list)
-            for t in self.by_subject.get(subject, ()):
-                props[t.predicate].append(t.object)
-            self._cache[subject] = props
-        return props.get(predicate, [])
+        found = self._props.get(subject)
+        return found.get(predicate, _NONE) if found is not None else _NONE
 
     def first(self, subject: Node, predicate: NamedNode) -> object | None:
         found = self.values(subject, predicate)
@@ -150,7 +158,14 @@ def project_entry(subject: Node, triples: list[Triple]) -> EntryFields:
     fields.accrual_periodicity = view.iri(subject, DCT.accrualPeriodicity)
     fields.issued = parse_datetime(view.first(subject, DCT.issued))
     fields.modified = parse_datetime(view.first(subject, DCT.modified))
-    fields.political_geocoding = view.iri(subject, DCATDE.politicalGeocodingURI)
+    fields.political_geocoding = view.iri(subject, DCATDE.politicalGeocodingURI) or next(
+        (
+            v.value
+            for v in view.values(subject, DCT.spatial)
+            if isinstance(v, NamedNode) and v.value.startswith(POLITICAL_GEOCODING)
+        ),
+        "",
+    )
     fields.landing_page = view.iri(subject, DCAT.landingPage)
     _read_temporal(view, subject, fields)
     _read_spatial(view, subject, fields)

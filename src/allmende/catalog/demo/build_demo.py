@@ -945,7 +945,6 @@ def _dataset(n: int, entry: tuple[str, ...], files: dict[str, bytes]) -> str:
         f"  dct:language <{EU}language/DEU> ;",
         f'  dct:issued "{year}-0{1 + n % 9}-15T09:00:00Z"^^xsd:dateTime ;',
         f'  dct:modified "2023-0{1 + n % 9}-1{n % 10}T12:00:00Z"^^xsd:dateTime ;',
-        f"  dcatde:politicalGeocodingURI <{JENA}> ;",
         "  dcatde:politicalGeocodingLevelURI <http://dcat-ap.de/def/politicalGeocoding/Level/municipality> ;",
         f"  dct:spatial <{JENA}> ;",
         f'  dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "{year}-01-01"^^xsd:date ] ;',

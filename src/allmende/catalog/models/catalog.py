@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,9 +35,15 @@ class Catalog(models.Model):
     def get_local(cls) -> "Catalog":
         catalog = cls.objects.select_related("publisher").order_by("pk").first()
         if catalog is None:
+            description = _("Open data of the city")
+            with translation.override("de"):  # stored texts must not depend on a request
+                german = str(description)
+            with translation.override("en"):
+                english = str(description)
             catalog = cls.objects.create(
                 title=settings.SITE_NAME,
-                description=str(_("Open data of the city")),
+                description=german,
+                description_en=english,
                 homepage=settings.SITE_URL + "/",
             )
         return catalog

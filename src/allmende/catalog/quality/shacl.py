@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from pyshacl import validate
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
@@ -150,18 +150,18 @@ def _message(graph: Graph, node: Node, path: Node | None) -> str:
 
 
 PATH_LABELS = {
-    "dct:title": "Titel / title",
-    "dct:description": "Beschreibung / description",
-    "dct:publisher": "Herausgeber / publisher",
-    "dcat:accessURL": "Zugangs-URL / access URL",
-    "dct:license": "Lizenz / licence",
-    "foaf:name": "Name",
+    "dct:title": gettext_lazy("Title"),
+    "dct:description": gettext_lazy("Description"),
+    "dct:publisher": gettext_lazy("Publisher"),
+    "dcat:accessURL": gettext_lazy("Access URL"),
+    "dct:license": gettext_lazy("Licence"),
+    "foaf:name": gettext_lazy("Name"),
 }
 
 
 def _label(path: Node | None) -> str:
     short = _short(path)
-    return PATH_LABELS.get(short, short or _("a property"))
+    return str(PATH_LABELS.get(short, short or _("a property")))
 
 
 _PREFIXES = {

@@ -5,16 +5,21 @@ statement), which dominates the cost of a large import. Here each model's statem
 built once and the values are prepared with one converter per field.
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 
 
-def _converter(field: models.Field) -> Callable[[Any], Any]:
+def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    """The function that adapts a Python value for the database (None: none needed)."""
     ops = connection.ops
     internal = field.get_internal_type()
     if internal == "DateTimeField":
+        if connection.vendor == "sqlite" and settings.USE_TZ:
+            return _sqlite_datetime
         return ops.adapt_datetimefield_value
     if internal == "DateField":
         return ops.adapt_datefield_value
@@ -22,7 +27,16 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
         return lambda value: ops.adapt_json_value(value, field.encoder)  # type: ignore[attr-defined]
     if internal == "FileField":
         return lambda value: (value.name if hasattr(value, "name") else value) or ""
-    return lambda value: value
+    return None
+
+
+def _sqlite_datetime(value: dt.datetime | None) -> str | None:
+    """What Django stores for an aware datetime on SQLite (naive UTC text), done directly."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(" ")
 
 
 def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None:
@@ -47,7 +61,7 @@ def insert_values(model: type[models.Model], names: list[str], rows: Sequence[tu
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(model._meta.db_table)
-    prepared = [tuple(conv(v) for conv, v in zip(converters, row, strict=True)) for row in rows]
+    prepared = _adapt(converters, rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY is PostgreSQL's bulk path: one stream instead of a statement per row.
@@ -66,3 +80,17 @@ def assign_pks(model: type[models.Model], objs: Iterable[models.Model], key: str
         chunk = keys[start : start + 500]
         for pk, value in model.objects.filter(**{f"{key}__in": chunk}).values_list("pk", key):
             by_key[value].pk = pk
+
+
+def _adapt(converters: list, rows: Sequence[tuple]) -> Sequence[tuple]:
+    """Apply the converters column by column, touching only columns that need one."""
+    needed = [(i, conv) for i, conv in enumerate(converters) if conv is not None]
+    if not needed:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, conv in needed:
+            values[i] = conv(values[i])
+        out.append(tuple(values))
+    return out

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyoxigraph import NamedNode
 
 from allmende.core.models import Organisation
@@ -26,6 +28,7 @@ from ..dcat.project import DistributionFields, EntryFields
 from ..models import Dataset, DatasetFacet, Distribution
 from ..signals import dataset_changed, dataset_deleted, dataset_published, dataset_unpublished
 from .graphs import (
+    DISTRIBUTION_COLUMNS,
     DatasetError,
     agent_for,
     apply_graph,
@@ -40,32 +43,80 @@ class PermissionDenied(DatasetError):
     """The user may not do this for this publisher."""
 
 
+class UploadTooLarge(DatasetError):
+    """An uploaded file is larger than ``ALLMENDE_MAX_UPLOAD_BYTES``."""
+
+
 @contextmanager
 def _field_errors() -> Iterator[None]:
     """Turn a value the RDF layer cannot write into a DatasetError with its message."""
     try:
         yield
     except BuildError as exc:
-        raise DatasetError(str(exc)) from None
+        raise DatasetError(_invalid_value(exc)) from None
+
+
+# The fields as the RDF layer names them (``BuildError.what``), in the reader's language.
+FIELD_NAMES = {
+    "access URL": gettext_lazy("access URL"),
+    "access rights": gettext_lazy("access rights"),
+    "contact URL": gettext_lazy("contact URL"),
+    "download URL": gettext_lazy("download URL"),
+    "email": gettext_lazy("email address"),
+    "format": gettext_lazy("format"),
+    "homepage": gettext_lazy("homepage"),
+    "landing page": gettext_lazy("landing page"),
+    "licence": gettext_lazy("licence"),
+    "media type": gettext_lazy("media type"),
+    "political geocoding": gettext_lazy("political geocoding"),
+    "publisher type": gettext_lazy("publisher type"),
+    "spatial coverage": gettext_lazy("spatial coverage"),
+    "theme": gettext_lazy("theme"),
+    "update frequency": gettext_lazy("update frequency"),
+}
+
+
+def _invalid_value(exc: BuildError) -> str:
+    if not exc.what:
+        return str(exc)
+    return _("%(field)s: %(value)r is not a valid IRI or URL") % {
+        "field": FIELD_NAMES.get(exc.what, exc.what),
+        "value": exc.value,
+    }
 
 
 def require_editor(user: Any, organisation: Organisation) -> None:
     if not can_edit_for(user, organisation):
-        raise PermissionDenied(f"you may not edit datasets of {organisation.name}")
+        raise PermissionDenied(
+            _("you may not edit datasets of %(organisation)s") % {"organisation": organisation.name}
+        )
 
 
-def _store(dataset: Dataset, triples: list, *, keep_files: bool = True) -> None:
-    """Save graph, projection, distribution rows (keeping uploaded files) and facets."""
+# The columns a projection sets on a distribution row (not its dataset, IRI or file).
+ROW_FIELDS = [c for c in DISTRIBUTION_COLUMNS if c not in ("dataset_id", "iri", "file")]
+
+
+def _store(dataset: Dataset, triples: list) -> None:
+    """Save graph, projection, distribution rows and facets.
+
+    Distribution rows are matched by IRI and updated in place, so they keep their
+    primary key (the JSON API addresses them by it) and their uploaded file.
+    """
     subject = NamedNode(dataset.iri)
     fields = apply_graph(dataset, subject, triples)
     dataset.save()
-    files = {d.iri: d.file for d in dataset.distributions.all()} if keep_files else {}
-    dataset.distributions.all().delete()
-    rows = distribution_rows(dataset, fields)
-    for row in rows:
-        if files.get(row.iri):
-            row.file = files[row.iri]
-    Distribution.objects.bulk_create(rows)
+    existing = {d.iri: d for d in dataset.distributions.all()}
+    new, changed = [], []
+    for row in distribution_rows(dataset, fields):
+        old = existing.pop(row.iri, None)
+        if old is None:
+            new.append(row)
+        else:
+            row.pk, row.file = old.pk, old.file
+            changed.append(row)
+    Distribution.objects.filter(pk__in=[d.pk for d in existing.values()]).delete()
+    Distribution.objects.bulk_update(changed, ROW_FIELDS)
+    Distribution.objects.bulk_create(new)
     DatasetFacet.objects.filter(dataset=dataset).delete()
     DatasetFacet.objects.bulk_create(facet_rows(dataset))
 
@@ -113,9 +164,14 @@ def update_dataset(
     if publisher is not None and publisher != dataset.publisher:
         require_editor(by, publisher)
         dataset.publisher = publisher
-    require_mandatory(fields)
+    require_mandatory(fields, kind=dataset.kind)
     fields.modified = timezone.now()
     fields.issued = fields.issued or dataset.issued
+    # Not on the form: kept as they are unless the caller sets them (a spatial value that
+    # only repeats the political geocoding follows that field instead).
+    fields.identifier = fields.identifier or dataset.identifier
+    if not fields.spatial and dataset.spatial != dataset.political_geocoding:
+        fields.spatial = dataset.spatial
     with _field_errors():
         triples = apply_entry_fields(
             parse_ntriples(dataset.graph),
@@ -175,14 +231,18 @@ def delete_dataset(dataset: Dataset, *, by: Any) -> None:
 def _check_upload(upload: UploadedFile) -> None:
     limit = settings.ALLMENDE_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
-        raise DatasetError(f"the file has {upload.size} bytes, more than the limit of {limit}")
+        raise UploadTooLarge(
+            _("the file has %(size)s bytes, more than the limit of %(limit)s")
+            % {"size": upload.size, "limit": limit},
+            field="file",
+        )
 
 
 @transaction.atomic
 def add_distribution(
     dataset: Dataset, *, fields: DistributionFields, by: Any, upload: UploadedFile | None = None
 ) -> Distribution:
-    """Add a linked or uploaded distribution."""
+    """Add a linked or uploaded distribution. Raises UploadTooLarge over the size limit."""
     require_editor(by, dataset.publisher)
     fields.iri = fields.iri or f"{dataset.iri}/distribution/{uuid.uuid4().hex[:12]}"
     return _save_distribution(dataset, fields, by=by, upload=upload, verb="created")
@@ -196,12 +256,17 @@ def update_distribution(
     by: Any,
     upload: UploadedFile | None = None,
 ) -> Distribution:
+    """Change a distribution; a new upload replaces its file (the old one is deleted)."""
     dataset = distribution.dataset
     require_editor(by, dataset.publisher)
     fields.iri = distribution.iri
     if upload is None and distribution.file:
         fields.download_url = fields.download_url or _file_url(distribution)
-    return _save_distribution(dataset, fields, by=by, upload=upload, verb="updated")
+    old_file = distribution.file if upload is not None else None
+    saved = _save_distribution(dataset, fields, by=by, upload=upload, verb="updated")
+    if old_file:
+        transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
+    return saved
 
 
 def _save_distribution(
@@ -210,20 +275,22 @@ def _save_distribution(
     stored = _store_upload(dataset, fields, upload) if upload is not None else None
     try:
         if not (fields.access_url or fields.download_url):
-            raise DatasetError("a distribution needs a file or an access URL")
+            raise DatasetError(
+                _("a distribution needs a file or an access URL"), field="access_url"
+            )
         with _field_errors():
             triples = apply_distribution_fields(
                 parse_ntriples(dataset.graph), NamedNode(dataset.iri), fields, dataset.license
             )
-    except DatasetError:
+        _store(dataset, triples)
+        distribution = dataset.distributions.get(iri=fields.iri)
+        if stored is not None:
+            distribution.file = stored
+            distribution.save(update_fields=["file"])
+    except Exception:
         if stored is not None:  # nothing half-written: the file goes with the refusal
             stored.storage.delete(stored.name)
         raise
-    _store(dataset, triples)
-    distribution = dataset.distributions.get(iri=fields.iri)
-    if stored is not None:
-        distribution.file = stored
-        distribution.save(update_fields=["file"])
     log_action(distribution, f"catalog.distribution.{verb}", user=by)
     _after_commit(dataset_changed, dataset)
     return distribution

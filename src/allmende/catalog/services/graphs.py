@@ -1,6 +1,7 @@
 """Storing a description: canonical graph, projection and facet rows, kept in step."""
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from pyoxigraph import NamedNode, Triple
 
 from allmende.core.models import Organisation
@@ -38,7 +39,15 @@ LIMITS = {
 
 
 class DatasetError(ValueError):
-    """A dataset that cannot be stored; the message says why, in words."""
+    """A dataset that cannot be stored; the message says why, in words.
+
+    ``field`` names the input field at fault, when there is one (forms and the JSON API
+    show the message next to it).
+    """
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def agent_for(org: Organisation) -> Agent:
@@ -56,9 +65,18 @@ def require_mandatory(fields: EntryFields, label: str = "", kind: str = "dataset
     """DCAT-AP.de makes title and description mandatory (for services: the title)."""
     where = f" ({label})" if label else ""
     if not fields.title.strip():
-        raise DatasetError(f"a {kind} needs a title{where}")
+        message = {
+            "series": _("a dataset series needs a title"),
+            "service": _("a data service needs a title"),
+        }.get(kind) or _("a dataset needs a title")
+        raise DatasetError(message + where, field="title")
     if kind != "service" and not fields.description.strip():
-        raise DatasetError(f"a dataset needs a description{where}")
+        message = (
+            _("a dataset series needs a description")
+            if kind == "series"
+            else _("a dataset needs a description")
+        )
+        raise DatasetError(message + where, field="description")
 
 
 def apply_graph(dataset: Dataset, subject: NamedNode, triples: list[Triple]) -> EntryFields:
@@ -81,23 +99,49 @@ def set_projection(dataset: Dataset, graph: str, digest: str, fields: EntryField
     dataset.formats = fields.formats
 
 
-def distribution_rows(dataset: Dataset, fields: EntryFields) -> list[Distribution]:
-    """Distribution rows for ``dataset`` from its projection (files are kept by IRI)."""
+DISTRIBUTION_COLUMNS = [
+    "dataset_id",
+    "iri",
+    "position",
+    "title",
+    "description",
+    "access_url",
+    "download_url",
+    "format",
+    "media_type",
+    "license",
+    "byte_size",
+    "file",
+]
+
+
+def distribution_values(dataset_id: int | None, fields: EntryFields) -> list[tuple]:
+    """Rows (in ``DISTRIBUTION_COLUMNS`` order) for a dataset's projected distributions."""
     return [
-        Distribution(
-            dataset=dataset,
-            iri=d.iri[:1000],
-            position=i,
-            title=d.title[:1000],
-            description=d.description,
-            access_url=d.access_url[:2000],
-            download_url=d.download_url[:2000],
-            format=d.format[:500],
-            media_type=d.media_type[:200],
-            license=d.license[:500],
-            byte_size=d.byte_size,
+        (
+            dataset_id,
+            d.iri[:1000],
+            i,
+            d.title[:1000],
+            d.description,
+            d.access_url[:2000],
+            d.download_url[:2000],
+            d.format[:500],
+            d.media_type[:200],
+            d.license[:500],
+            d.byte_size,
+            "",
         )
         for i, d in enumerate(fields.distributions)
+    ]
+
+
+def distribution_rows(dataset: Dataset, fields: EntryFields) -> list[Distribution]:
+    """Distribution rows for ``dataset`` from its projection (files are kept by IRI)."""
+    names = DISTRIBUTION_COLUMNS[1:]
+    return [
+        Distribution(dataset=dataset, **dict(zip(names, values[1:], strict=True)))
+        for values in distribution_values(dataset.pk, fields)
     ]
 
 
@@ -125,7 +169,7 @@ def unique_name(base: str, taken: set[str] | None = None) -> str:
     for name in candidates:
         if name not in used:
             return name
-    raise DatasetError(f"no free short name for {base!r}")
+    raise DatasetError(_("no free short name for %(name)r") % {"name": base})
 
 
 def format_code(iri: str) -> str:

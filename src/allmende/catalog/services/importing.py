@@ -8,12 +8,14 @@ canonical graph and publisher are unchanged is not written at all.
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 
 from allmende.core.models import AuditEntry, Organisation
@@ -29,9 +31,10 @@ from ..models import Catalog, Dataset, DatasetFacet, Distribution
 from ..signals import datasets_imported
 from .bulk import assign_pks, insert_rows, insert_values
 from .graphs import (
+    DISTRIBUTION_COLUMNS,
     DatasetError,
     agent_for,
-    distribution_rows,
+    distribution_values,
     facet_values,
     require_mandatory,
     set_projection,
@@ -72,6 +75,26 @@ class _Prepared:
     def triples(self) -> list[Triple]:
         return self.description.triples
 
+    @cached_property
+    def stem(self) -> str:
+        """The short name to try: an IRI under our own /dataset/ keeps its name (so it
+        resolves), anything else is named after its title."""
+        own = f"{settings.SITE_URL}/dataset/"
+        iri = self.subject.value
+        if iri.startswith(own) and "/" not in iri[len(own) :]:
+            return slugify(iri[len(own) :])[:80].strip("-") or "dataset"
+        return slugify(self.fields.title)[:80].strip("-") or "dataset"
+
+
+class _Known(NamedTuple):
+    """What the write needs to know of a stored dataset, read without loading the row."""
+
+    pk: int
+    iri: str
+    identifier: str
+    graph_hash: str
+    publisher_id: int
+
 
 def import_rdf(
     data: bytes,
@@ -92,13 +115,18 @@ def import_rdf(
         triples = _name_blank_entries(triples, document)
         document = split_document(triples)
     if not document.entries:
-        raise DatasetError("the document describes no dcat:Dataset, DatasetSeries or DataService")
+        raise DatasetError(
+            gettext("the document describes no dcat:Dataset, DatasetSeries or DataService")
+        )
     fallback = _fallback_publisher(triples, document, publisher)
     prepared = [_prepare(_with_publisher(d, fallback)) for d in document.entries]
     for item in prepared:
         require_mandatory(item.fields, item.subject.value, item.description.kind)
         if publisher is None and not (item.fields.publisher_name or item.fields.publisher_iri):
-            raise DatasetError(f"{item.subject.value} has no dct:publisher: name a publisher")
+            raise DatasetError(
+                gettext("%(entry)s has no dct:publisher: name a publisher")
+                % {"entry": item.subject.value}
+            )
     return _write(
         prepared,
         source=source,
@@ -188,23 +216,25 @@ def _write(
     done = 0
     for chunk in _chunks(prepared, CHUNK):
         existing = _existing(chunk)
+        rows = _load_changed(chunk, existing, publishers)
         new_rows, changed_rows, outcomes = [], [], []
         taken = _taken_names(chunk)
         for item in chunk:
             org = publishers.resolve(item.fields)
-            row = existing.get(item.subject.value) or existing.get(item.fields.identifier)
-            if row is not None and row.graph_hash == item.graph_hash and row.publisher_id == org.pk:
-                outcomes.append((row, "unchanged"))
+            known = existing.get(item.subject.value) or existing.get(item.fields.identifier)
+            if known is not None and _unchanged(known, item, org):
+                outcomes.append((known.pk, item.subject.value, "unchanged"))
                 continue
-            if row is None:
+            if known is None:
                 row = Dataset(name=_name_for(item, taken), iri=item.subject.value)
                 row.status = Dataset.Status.PUBLISHED if publish else Dataset.Status.DRAFT
                 row.published_at = timezone.now() if publish else None
                 new_rows.append((row, item.fields))
-                outcomes.append((row, "created"))
+                outcomes.append((row, None, "created"))
             else:
+                row = rows[known.pk]
                 changed_rows.append((row, item.fields))
-                outcomes.append((row, "updated"))
+                outcomes.append((row, None, "updated"))
             row.iri = item.subject.value
             row.kind = item.description.kind
             row.publisher = org
@@ -212,8 +242,7 @@ def _write(
             row.source = source[:1000]
             set_projection(row, item.graph, item.graph_hash, item.fields)
         _save_rows(new_rows, changed_rows, by)
-        for row, outcome in outcomes:
-            report.entries.append(ImportedEntry(row.name, row.iri, outcome))
+        report.entries += _report_entries(outcomes)
         created += [r.pk for r, _ in new_rows]
         updated += [r.pk for r, _ in changed_rows]
         done += len(chunk)
@@ -247,11 +276,11 @@ def _save_rows(new_rows: Written, changed_rows: Written, by: Any) -> None:
         DatasetFacet.objects.filter(dataset_id__in=ids).delete()
     dists, facets = [], []
     for row, fields in new_rows + changed_rows:
-        dists += distribution_rows(row, fields)
+        dists += distribution_values(row.pk, fields)
         facets += [(row.pk, facet, value) for facet, value in facet_values(row)]
     rows = [row for row, _ in new_rows + changed_rows]
     fresh = {row.pk for row, _ in new_rows}
-    insert_rows(Distribution, dists)
+    insert_values(Distribution, DISTRIBUTION_COLUMNS, dists)
     insert_values(DatasetFacet, ["dataset_id", "facet", "value"], facets)
     user_id = by.pk if getattr(by, "is_authenticated", False) else None
     names = ["created", "user_id", "action", "object_type", "object_id", "object_repr", "data"]
@@ -270,35 +299,57 @@ def _save_rows(new_rows: Written, changed_rows: Written, by: Any) -> None:
     insert_values(AuditEntry, names, entries)
 
 
-def _existing(chunk: list[_Prepared]) -> dict[str, Dataset]:
+def _existing(chunk: list[_Prepared]) -> dict[str, _Known]:
+    """Stored datasets of a chunk, by IRI and by dct:identifier (IRI matches win)."""
     iris = [p.subject.value for p in chunk]
     identifiers = [p.fields.identifier for p in chunk if p.fields.identifier]
-    found: dict[str, Dataset] = {}
-    for row in Dataset.objects.filter(identifier__in=identifiers):
-        found.setdefault(row.identifier, row)
-    for row in Dataset.objects.filter(iri__in=iris):
-        found[row.iri] = row
+    columns = ["pk", "iri", "identifier", "graph_hash", "publisher_id"]
+    found: dict[str, _Known] = {}
+    for values in Dataset.objects.filter(identifier__in=identifiers).values_list(*columns):
+        known = _Known(*values)
+        found.setdefault(known.identifier, known)
+    for values in Dataset.objects.filter(iri__in=iris).values_list(*columns):
+        known = _Known(*values)
+        found[known.iri] = known
     return found
 
 
-def _stem(item: _Prepared) -> str:
-    """The short name to try: an IRI under our own /dataset/ keeps its name (so it
-    resolves), anything else is named after its title."""
-    own = f"{settings.SITE_URL}/dataset/"
-    iri = item.subject.value
-    if iri.startswith(own) and "/" not in iri[len(own) :]:
-        return slugify(iri[len(own) :])[:80].strip("-") or "dataset"
-    return slugify(item.fields.title)[:80].strip("-") or "dataset"
+def _unchanged(known: _Known, item: _Prepared, org: Organisation) -> bool:
+    return known.graph_hash == item.graph_hash and known.publisher_id == org.pk
+
+
+def _load_changed(
+    chunk: list[_Prepared], existing: dict[str, _Known], publishers: "_Publishers"
+) -> dict[int, Dataset]:
+    """Load, in one query, the stored rows that this chunk will update."""
+    pks = []
+    for item in chunk:
+        known = existing.get(item.subject.value) or existing.get(item.fields.identifier)
+        if known is not None and not _unchanged(known, item, publishers.resolve(item.fields)):
+            pks.append(known.pk)
+    return Dataset.objects.defer("graph").in_bulk(pks) if pks else {}
+
+
+def _report_entries(outcomes: list) -> list[ImportedEntry]:
+    """Report lines; names of unchanged rows are read in one query."""
+    unchanged = [pk for pk, _, outcome in outcomes if outcome == "unchanged"]
+    names = dict(Dataset.objects.filter(pk__in=unchanged).values_list("pk", "name"))
+    return [
+        ImportedEntry(names[row], iri, outcome)
+        if outcome == "unchanged"
+        else ImportedEntry(row.name, row.iri, outcome)
+        for row, iri, outcome in outcomes
+    ]
 
 
 def _taken_names(chunk: list[_Prepared]) -> set[str]:
     """Names already used by the stems this chunk will ask for (one query)."""
-    stems = list({_stem(item) for item in chunk})
+    stems = list({item.stem for item in chunk})
     return set(Dataset.objects.filter(name__in=stems).values_list("name", flat=True))
 
 
 def _name_for(item: _Prepared, taken: set[str]) -> str:
-    stem = _stem(item)
+    stem = item.stem
     name = stem
     if name not in taken:
         taken.add(name)

@@ -1,7 +1,10 @@
-"""Template filters for catalogue pages: vocabulary labels and facet links."""
+"""Template filters for catalogue pages: vocabulary labels, facet links, language marks."""
 
 from django import template
+from django.conf import settings
 from django.http import QueryDict
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import get_language
 
 from .. import labels
 
@@ -55,3 +58,15 @@ def page_link(query: QueryDict, page: int) -> str:
     copy = query.copy()
     copy["page"] = str(page)
     return copy.urlencode()
+
+
+@register.filter
+def in_language(text, language: str) -> str:
+    """``text`` written in ``language``, wrapped in ``<span lang>`` when the page is in
+    another language (WCAG 3.1.2), e.g. a German title on an English page."""
+    if text is None or text == "":
+        return ""
+    page = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if not language or language.split("-")[0] == page:
+        return conditional_escape(text)
+    return format_html('<span lang="{}">{}</span>', language, text)

@@ -52,13 +52,17 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     if ext:  # content negotiation: RDF clients get the description itself
         return rdf_response(dataset_rdf(dataset, ext), ext)
     distributions = list(dataset.distributions.all())
+    language = get_language() or settings.LANGUAGE_CODE
     return render(
         request,
         "catalog/dataset_detail.html",
         {
             "dataset": dataset,
-            "title": dataset.title_for(get_language() or "de"),
-            "description": dataset.description_for(get_language() or "de"),
+            "title": dataset.title_for(language),
+            "description": dataset.description_for(language),
+            # The language each is shown in, for lang attributes (WCAG 3.1.2).
+            "title_language": _shown_language(dataset.title_en, language),
+            "description_language": _shown_language(dataset.description_en, language),
             "distributions": distributions,
             "previews": _previews(distributions),
             "can_edit": can_edit_for(request.user, dataset.publisher),
@@ -67,6 +71,12 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
             "attribution": settings.ALLMENDE_MAP_TILE_ATTRIBUTION,
         },
     )
+
+
+def _shown_language(english: str, language: str) -> str:
+    """Titles and descriptions are German, with an optional English version shown on
+    English pages (see ``Dataset.title_for``)."""
+    return "en" if language == "en" and english else "de"
 
 
 def _previews(distributions: list) -> list[dict]:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..dcat.page import PageEntry, catalog_page, entry_document
@@ -36,7 +37,7 @@ def catalog_document(request: HttpRequest, ext: str) -> HttpResponse:
     size = settings.ALLMENDE_CATALOG_PAGE_SIZE
     raw_page = request.GET.get("page", "1")
     if not raw_page.isdigit() or int(raw_page) < 1:
-        return bad_request("page must be a whole number from 1")
+        return bad_request(_("page must be a whole number from 1"))
     page = int(raw_page)
     entries, total = public_page(page, size)
     if not entries and page > 1:

@@ -8,9 +8,13 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     """An append-only record of a write. ``action`` reads ``domain.object.verb``."""
 
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    created = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("user"),
     )
     action = models.CharField(_("action"), max_length=100, db_index=True)
     object_type = models.CharField(_("object type"), max_length=100)

@@ -18,14 +18,17 @@ class ApiToken(models.Model):
     """A bearer token acting for one user. The plain secret is shown once, at creation."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=100)
-    key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=12)
-    created = models.DateTimeField(auto_now_add=True)
-    last_used = models.DateTimeField(null=True, blank=True)
-    revoked = models.BooleanField(default=False)
+    key_hash = models.CharField(_("hash of the key"), max_length=64, unique=True)
+    prefix = models.CharField(_("begins with"), max_length=12)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked = models.BooleanField(_("revoked"), default=False)
 
     class Meta:
         verbose_name = _("API token")

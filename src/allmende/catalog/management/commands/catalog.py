@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from pyoxigraph import RdfFormat
 
 from allmende.core.cli import ProgressBar
@@ -59,15 +60,28 @@ class Command(BaseCommand):
             )
             report = validate_graph(body, fmt="turtle")
             for result in report.violations:
-                self.stdout.write(f"page {page}: {result.focus} {result.path}: {result.message}")
+                self.stdout.write(
+                    _("page %(page)s: %(focus)s %(path)s: %(message)s")
+                    % {
+                        "page": page,
+                        "focus": result.focus,
+                        "path": result.path,
+                        "message": result.message,
+                    }
+                )
             violations += len(report.violations)
             checked += len(entries)
             if page * size >= total:
                 break
             page += 1
-        self.stdout.write(f"{page} page(s), {checked} datasets, {violations} violation(s)")
+        self.stdout.write(
+            _("%(pages)s page(s), %(datasets)s datasets, %(violations)s violation(s)")
+            % {"pages": page, "datasets": checked, "violations": violations}
+        )
         if violations:
-            raise CommandError(f"the catalogue has {violations} DCAT-AP.de violation(s)")
+            raise CommandError(
+                _("the catalogue has %(count)s DCAT-AP.de violation(s)") % {"count": violations}
+            )
 
     def import_(self, options: dict) -> None:
         source: str = options["source"]
@@ -75,13 +89,18 @@ class Command(BaseCommand):
         if options.get("publisher"):
             publisher = Organisation.objects.filter(slug=options["publisher"]).first()
             if publisher is None:
-                raise CommandError(f"no organisation with the short name {options['publisher']!r}")
+                raise CommandError(
+                    _("no organisation with the short name %(slug)r")
+                    % {"slug": options["publisher"]}
+                )
         data, media_type, base = self._read(source)
         fmt = format_for(options.get("format") and f"x.{options['format']}") or format_for(
             source, media_type
         )
         if fmt is None:
-            raise CommandError(f"cannot tell the RDF format of {source}: pass --format")
+            raise CommandError(
+                _("cannot tell the RDF format of %(source)s: pass --format") % {"source": source}
+            )
         bar = ProgressBar("import", stream=sys.stderr)
         try:
             report = import_rdf(
@@ -96,13 +115,19 @@ class Command(BaseCommand):
             )
         except (RdfError, DatasetError) as exc:
             bar.close()
-            raise CommandError(f"{source}: {exc}; nothing was written") from None
+            raise CommandError(
+                _("%(source)s: %(error)s; nothing was written") % {"source": source, "error": exc}
+            ) from None
         bar.close()
         for entry in report.entries:
             self.stdout.write(f"{settings.SITE_URL}/dataset/{entry.name}  {entry.outcome}")
         self.stderr.write(
-            f"{report.count('created')} created, {report.count('updated')} updated, "
-            f"{report.count('unchanged')} unchanged"
+            _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged")
+            % {
+                "created": report.count("created"),
+                "updated": report.count("updated"),
+                "unchanged": report.count("unchanged"),
+            }
         )
 
     def _read(self, source: str) -> tuple[bytes, str, str | None]:
@@ -115,10 +140,14 @@ class Command(BaseCommand):
             return result.body, result.content_type, result.url
         path = Path(source)
         if not path.is_file():
-            raise CommandError(f"no such file: {source}")
+            raise CommandError(_("no such file: %(source)s") % {"source": source})
         size = path.stat().st_size
         if size > limit:
             raise CommandError(
-                f"{source} has {size} bytes, more than the limit of {limit}; nothing was written"
+                _(
+                    "%(source)s has %(size)s bytes, more than the limit of %(limit)s; "
+                    "nothing was written"
+                )
+                % {"source": source, "size": size, "limit": limit}
             )
         return path.read_bytes(), "", path.resolve().as_uri()

@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pyoxigraph import RdfFormat
 
 from allmende.core.models import Organisation
@@ -46,11 +48,20 @@ class Command(BaseCommand):
         self._attach_files()
         total = Dataset.objects.count()
         if self.written:
-            self.stdout.write(f"Demo content loaded: {total} datasets.")
+            message = ngettext(
+                "Demo content loaded: %(count)s dataset.",
+                "Demo content loaded: %(count)s datasets.",
+                total,
+            )
         else:
-            self.stdout.write(f"Demo content is already there ({total} datasets); nothing written.")
+            message = ngettext(
+                "Demo content is already there (%(count)s dataset); nothing written.",
+                "Demo content is already there (%(count)s datasets); nothing written.",
+                total,
+            )
+        self.stdout.write(message % {"count": total})
         if not settings.DEBUG and not _has_staff():
-            self.stdout.write("To edit, create an account: allmende createsuperuser")
+            self.stdout.write(_("To edit, create an account: allmende createsuperuser"))
 
     def _organisations(self) -> None:
         for slug, name in PUBLISHERS.items():
@@ -124,8 +135,17 @@ class Command(BaseCommand):
             dataset.status = Dataset.Status.DRAFT
             first = result.violations[0]
             self.stdout.write(
-                f"  draft: {dataset.name} ({len(result.violations)} DCAT-AP.de violation(s), "
-                f"e.g. {first.path}: {first.message[:90]})"
+                "  "
+                + _(
+                    "draft: %(name)s (%(count)s DCAT-AP.de violation(s), "
+                    "e.g. %(path)s: %(message)s)"
+                )
+                % {
+                    "name": dataset.name,
+                    "count": len(result.violations),
+                    "path": first.path,
+                    "message": first.message[:90],
+                }
             )
         else:
             dataset.status = Dataset.Status.PUBLISHED

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
 
 
@@ -31,7 +32,10 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=60, help="request timeout (s)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"Allmende serves at http://{options['bind']}/ (stop with Ctrl-C)")
+        self.stdout.write(
+            _("Allmende serves at %(url)s (stop with Ctrl-C)")
+            % {"url": f"http://{options['bind']}/"}
+        )
         _Server(
             {
                 "bind": options["bind"],

@@ -1,10 +1,16 @@
-/* Shows a GeoJSON preview with Leaflet (served by us). Tiles only when configured. */
+/* Shows a GeoJSON preview with Leaflet (served by us). Tiles only when configured.
+   Texts come translated from the page (data-zoom-in, data-zoom-out); this file has none. */
 (function () {
   "use strict";
   document.querySelectorAll("[data-geojson-map]").forEach(function (element) {
     var data = document.getElementById(element.dataset.geojsonMap);
     if (!data || typeof L === "undefined") { return; }
-    var map = L.map(element, { attributionControl: true, scrollWheelZoom: false });
+    var map = L.map(element, { attributionControl: true, zoomControl: false, scrollWheelZoom: false });
+    var zoom = {};
+    if (element.dataset.zoomIn) { zoom.zoomInTitle = element.dataset.zoomIn; }
+    if (element.dataset.zoomOut) { zoom.zoomOutTitle = element.dataset.zoomOut; }
+    L.control.zoom(zoom).addTo(map);
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
     }
