@@ -178,6 +178,29 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Outgoing fetches (import from URL, later harvesting).
 ALLMENDE_FETCH_TIMEOUT = float(env("ALLMENDE_FETCH_TIMEOUT", "30"))
 ALLMENDE_FETCH_ALLOW_PRIVATE = env_bool("ALLMENDE_FETCH_ALLOW_PRIVATE", False)
+# Hosts (names or addresses, comma-separated) that may be fetched although they are
+# private, loopback or link-local, e.g. an intranet portal of the city.
+ALLMENDE_FETCH_ALLOWED_HOSTS = env_list("ALLMENDE_FETCH_ALLOWED_HOSTS", "")
+ALLMENDE_FETCH_RETRIES = int(env("ALLMENDE_FETCH_RETRIES", "3"))
+
+# Harvesting: the largest page a source may send, and datasets per CKAN request.
+ALLMENDE_HARVEST_MAX_PAGE_BYTES = int(env("ALLMENDE_HARVEST_MAX_PAGE_BYTES", str(50 * 1024 * 1024)))
+ALLMENDE_HARVEST_MAX_PAGES = int(env("ALLMENDE_HARVEST_MAX_PAGES", "10000"))
+ALLMENDE_HARVEST_CKAN_ROWS = int(env("ALLMENDE_HARVEST_CKAN_ROWS", "100"))
+
+# Background worker (scheduled harvests, checks), started by `allmende serve`.
+ALLMENDE_RUN_WORKER = env_bool("ALLMENDE_RUN_WORKER", True)
+
+# Metadata quality (MQA), measured by the worker: datasets per run and processes for it;
+# URL reachability checks: on/off, URLs per run, seconds between two requests to one
+# host, days until a URL is checked again, timeout of one check.
+ALLMENDE_QUALITY_BATCH = int(env("ALLMENDE_QUALITY_BATCH", "2000"))
+ALLMENDE_QUALITY_PROCESSES = int(env("ALLMENDE_QUALITY_PROCESSES", "1"))
+ALLMENDE_QUALITY_CHECK_URLS = env_bool("ALLMENDE_QUALITY_CHECK_URLS", True)
+ALLMENDE_QUALITY_URLS_PER_RUN = int(env("ALLMENDE_QUALITY_URLS_PER_RUN", "300"))
+ALLMENDE_QUALITY_URL_HOST_DELAY = float(env("ALLMENDE_QUALITY_URL_HOST_DELAY", "1"))
+ALLMENDE_QUALITY_URL_RECHECK_DAYS = int(env("ALLMENDE_QUALITY_URL_RECHECK_DAYS", "7"))
+ALLMENDE_QUALITY_URL_TIMEOUT = float(env("ALLMENDE_QUALITY_URL_TIMEOUT", "10"))
 
 # Web server (allmende serve)
 ALLMENDE_WEB_WORKERS = int(env("ALLMENDE_WEB_WORKERS", "2"))

@@ -12,8 +12,18 @@ pytestmark = pytest.mark.usefixtures("english")  # messages are matched in Engli
 
 
 class _Handler(BaseHTTPRequestHandler):
+    flaky = 0
+
     def do_GET(self) -> None:
-        if self.path == "/big":
+        if self.path == "/flaky":
+            _Handler.flaky += 1
+            if _Handler.flaky <= 2:
+                self._send(503, b"busy")
+            else:
+                self._send(200, b"ok")
+        elif self.path == "/ua":
+            self._send(200, self.headers.get("User-Agent", "").encode())
+        elif self.path == "/big":
             self._send(200, b"x" * 5000)
         elif self.path == "/redirect":
             self.send_response(302)
@@ -78,3 +88,33 @@ def test_size_limit_and_errors(server):
 def test_other_schemes_and_private_ranges_are_refused(url):
     with pytest.raises(FetchError):
         fetch_url(url, max_bytes=100, allow_private=False)
+
+
+def test_listed_hosts_may_be_fetched_although_private(server, settings):
+    settings.ALLMENDE_FETCH_ALLOW_PRIVATE = False
+    settings.ALLMENDE_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    assert fetch_url(server + "/catalog.ttl", max_bytes=1000).status == 200
+    settings.ALLMENDE_FETCH_ALLOWED_HOSTS = ["intranet.example"]
+    with pytest.raises(FetchError, match="ALLMENDE_FETCH_ALLOWED_HOSTS"):
+        fetch_url(server + "/catalog.ttl", max_bytes=1000)
+
+
+def test_transient_failures_are_retried_with_backoff(server, settings, monkeypatch):
+    from allmende.core import net
+
+    monkeypatch.setattr(net, "BACKOFF_SECONDS", 0.01)
+    settings.ALLMENDE_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    _Handler.flaky = 0
+    with pytest.raises(FetchError, match="503"):
+        fetch_url(server + "/flaky", max_bytes=100, retries=2)
+    _Handler.flaky = 0
+    assert fetch_url(server + "/flaky", max_bytes=100, retries=3).body == b"ok"
+    assert _Handler.flaky == 3
+    with pytest.raises(FetchError, match="404"):  # not worth a retry
+        fetch_url(server + "/nothing-here", max_bytes=100, retries=3)
+
+
+def test_the_user_agent_names_the_platform(server, settings):
+    settings.ALLMENDE_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    agent = fetch_url(server + "/ua", max_bytes=1000).body.decode()
+    assert agent.startswith("Allmende/") and settings.SITE_URL in agent

@@ -13,3 +13,19 @@ class CatalogConfig(AppConfig):
         from .selectors import home_figures
 
         register_home_block(HomeBlock("catalog/home_block.html", home_figures, order=10))
+        _register_worker_tasks()
+
+
+def _register_worker_tasks() -> None:
+    from allmende.core.worker import register_periodic
+
+    from .services.harvesting import run_due_harvests
+    from .services.quality import daily_snapshot, measure_stale
+    from .services.url_checks import run_url_checks
+
+    # Every 10 s: scheduled sources, and runs asked for in the web UI, start soon.
+    register_periodic("catalog.harvest", 10, run_due_harvests)
+    # Metadata quality is derived data: measured here, never during imports and harvests.
+    register_periodic("catalog.quality.measure", 30, measure_stale)
+    register_periodic("catalog.quality.urls", 60, run_url_checks)
+    register_periodic("catalog.quality.snapshot", 3600, daily_snapshot)

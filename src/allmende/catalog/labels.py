@@ -102,6 +102,10 @@ def facet_label(facet: str, value: str) -> str:
         return theme_label(value)
     if facet == "license":
         return licence_label(value)
+    if facet == "quality":
+        from .models.quality import Band
+
+        return str(Band(value).label) if value in Band.values else value
     return value
 
 

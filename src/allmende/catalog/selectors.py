@@ -42,7 +42,9 @@ def public_page(page: int, size: int) -> tuple[list[PageEntry], int]:
     return [PageEntry(iri, kind, graph) for iri, kind, graph in rows], total
 
 
-FACETS = ("publisher", "theme", "format", "license", "keyword")
+FACETS = ("publisher", "theme", "format", "license", "keyword", "quality")
+# The rating facet is listed from the best band down, not by count.
+_BAND_ORDER = {"excellent": 0, "good": 1, "sufficient": 2, "bad": 3}
 # Each ends with the key, so pages never overlap or skip rows with equal sort values.
 SORTS = {
     "title": ("title", "id"),
@@ -52,13 +54,20 @@ SORTS = {
 
 
 def search_datasets(
-    user, *, q: str = "", filters: dict[str, list[str]] | None = None, sort: str = "title"
+    user,
+    *,
+    q: str = "",
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "title",
+    harvest: str = "",
 ):
     """Datasets visible to ``user`` matching a free-text query and facet filters (AND
-    across facets, OR within one facet)."""
+    across facets, OR within one facet), optionally only those of one harvest source."""
     from django.db.models import Q
 
     queryset = Dataset.objects.visible_to(user).select_related("publisher")
+    if harvest:
+        queryset = queryset.filter(harvest_source__name=harvest)
     for word in q.split()[:10]:
         queryset = queryset.filter(
             Q(title__icontains=word)
@@ -89,6 +98,7 @@ def facet_counts(queryset, limit: int = 12) -> dict[str, list[tuple[str, int]]]:
         bucket = out[row["facet"]]
         if len(bucket) < (limit if row["facet"] == "keyword" else 50):
             bucket.append((row["value"], row["n"]))
+    out["quality"].sort(key=lambda item: _BAND_ORDER.get(item[0], 9))
     return out
 
 
@@ -107,3 +117,23 @@ def home_figures(request) -> dict:
         "latest": list(published.select_related("publisher").order_by("-published_at", "-id")[:5]),
         "themes": [(row["value"], row["n"]) for row in themes],
     }
+
+
+def harvest_last_seen(dataset: Dataset):
+    """When the dataset's source last listed it: the end of the latest successful run
+    (unchanged records are not written, so the row alone cannot tell), else when it
+    was last written by a run. None for datasets that were not harvested."""
+    if dataset.harvest_source_id is None:
+        return None
+    if dataset.status == Dataset.Status.WITHDRAWN:
+        return dataset.last_seen
+    from .models import HarvestRun
+
+    finished = (
+        HarvestRun.objects.filter(source_id=dataset.harvest_source_id, status="succeeded")
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    candidates = [d for d in (finished, dataset.last_seen) if d is not None]
+    return max(candidates) if candidates else None

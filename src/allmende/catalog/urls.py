@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import edit, html, rdf
+from .views import edit, harvest, html, quality, rdf
 
 app_name = "catalog"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("datasets/", html.dataset_list, name="dataset-list"),
     path("datasets/new/", edit.dataset_create, name="dataset-create"),
     path("dataset/<slug:name>", html.dataset_detail, name="dataset"),
+    path(
+        "dataset/<slug:name>/quality.json",
+        quality.dataset_quality_json,
+        name="dataset-quality",
+    ),
     path("dataset/<slug:name>/edit/", edit.dataset_edit, name="dataset-edit"),
     path("dataset/<slug:name>/publish/", edit.dataset_publish, name="dataset-publish"),
     path("dataset/<slug:name>/unpublish/", edit.dataset_unpublish, name="dataset-unpublish"),
@@ -36,4 +41,12 @@ urlpatterns = [
     path("organisation/", html.publisher_list, name="publisher-list"),
     path("organisation/<slug:slug>", html.publisher_detail, name="publisher"),
     path("developers/", html.developers, name="developers"),
+    path("quality/", quality.dashboard, name="quality"),
+    path("harvest/", harvest.source_list, name="harvest-list"),
+    path("harvest/new/", harvest.source_edit, name="harvest-create"),
+    path("harvest/<slug:name>/", harvest.source_detail, name="harvest-source"),
+    path("harvest/<slug:name>/edit/", harvest.source_edit, name="harvest-edit"),
+    path("harvest/<slug:name>/run/", harvest.source_run, name="harvest-run"),
+    path("harvest/<slug:name>/delete/", harvest.source_delete, name="harvest-delete"),
+    path("harvest/<slug:name>/runs/<int:pk>/", harvest.run_detail, name="harvest-run-detail"),
 ]

@@ -60,7 +60,8 @@ def _tree_relabel(lines: list[str], prefix: str) -> list[str] | None:
     """Label tree-shaped blank nodes by the hash of what they say; None if not a tree."""
     statements: dict[str, list[str]] = defaultdict(list)
     parents: dict[str, int] = defaultdict(int)
-    for line in lines:
+    blank_lines = [line for line in lines if "_:" in line]  # cheap filter, checked below
+    for line in blank_lines:
         if line.startswith("_:"):
             label, rest = line.split(" ", 1)
             statements[label].append(rest)
@@ -75,7 +76,7 @@ def _tree_relabel(lines: list[str], prefix: str) -> list[str] | None:
             return None
     if len(set(labels.values())) != len(labels):
         return None  # two blank nodes that say the same: let RDFC-1.0 tell them apart
-    return [_substitute(line, labels) for line in lines]
+    return [_substitute(line, labels) if "_:" in line else line for line in lines]
 
 
 def _tree_label(

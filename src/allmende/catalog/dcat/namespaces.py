@@ -40,6 +40,7 @@ HYDRA = _Namespace("http://www.w3.org/ns/hydra/core#")
 SCHEMA = _Namespace("http://schema.org/")
 GEO = _Namespace("http://www.opengis.net/ont/geosparql#")
 PROV = _Namespace("http://www.w3.org/ns/prov#")
+DQV = _Namespace("http://www.w3.org/ns/dqv#")
 OWL = _Namespace("http://www.w3.org/2002/07/owl#")
 
 EU = "http://publications.europa.eu/resource/authority/"

@@ -1,6 +1,21 @@
-"""Catalog tables: the catalogue, datasets (also series and data services), distributions."""
+"""Catalog tables: the catalogue, datasets (also series and data services), distributions,
+harvest sources and their runs, metadata quality."""
 
 from .catalog import Catalog
 from .dataset import Dataset, DatasetFacet, Distribution
+from .harvest import HarvestIssue, HarvestPageState, HarvestRun, HarvestSource
+from .quality import QualityMeasurement, QualitySnapshot, UrlCheck
 
-__all__ = ["Catalog", "Dataset", "DatasetFacet", "Distribution"]
+__all__ = [
+    "Catalog",
+    "Dataset",
+    "DatasetFacet",
+    "Distribution",
+    "HarvestIssue",
+    "HarvestPageState",
+    "HarvestRun",
+    "HarvestSource",
+    "QualityMeasurement",
+    "QualitySnapshot",
+    "UrlCheck",
+]

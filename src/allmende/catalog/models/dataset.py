@@ -39,6 +39,7 @@ class Dataset(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn by its source")
 
     name = models.SlugField(_("short name"), max_length=200, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DATASET)
@@ -77,6 +78,19 @@ class Dataset(models.Model):
         _("demo content"), default=False, help_text=_("Sample content, not real data.")
     )
     source = models.CharField(_("source"), max_length=1000, blank=True)
+    harvest_source = models.ForeignKey(
+        "catalog.HarvestSource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="datasets",
+        verbose_name=_("harvest source"),
+    )
+    original_identifier = models.CharField(
+        _("identifier at the source"), max_length=1000, blank=True
+    )
+    first_seen = models.DateTimeField(_("first harvested"), null=True, blank=True)
+    last_seen = models.DateTimeField(_("last seen at the source"), null=True, blank=True)
     graph = models.TextField(_("RDF graph (N-Triples)"))
     graph_hash = models.CharField(max_length=64)
     created = models.DateTimeField(auto_now_add=True)
@@ -138,6 +152,7 @@ class DatasetFacet(models.Model):
         FORMAT = "format", _("Format")
         LICENSE = "license", _("Licence")
         KEYWORD = "keyword", _("Keyword")
+        QUALITY = "quality", _("Metadata quality")
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="facets")
     facet = models.CharField(max_length=20, choices=Facet.choices)

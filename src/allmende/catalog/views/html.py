@@ -13,7 +13,8 @@ from allmende.core.rules import can_edit_for
 
 from .. import preview
 from ..models import Dataset
-from ..selectors import FACETS, SORTS, facet_counts, search_datasets
+from ..selectors import FACETS, SORTS, facet_counts, harvest_last_seen, search_datasets
+from .quality import dataset_quality
 from .rdf import dataset_rdf, preferred_rdf_extension, rdf_response
 
 PAGE_SIZE = 20
@@ -24,7 +25,8 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     sort = request.GET.get("sort", "title")
     filters = {f: request.GET.getlist(f) for f in FACETS if request.GET.getlist(f)}
-    results = search_datasets(request.user, q=q, filters=filters, sort=sort)
+    harvest = request.GET.get("harvest", "")[:100]
+    results = search_datasets(request.user, q=q, filters=filters, sort=sort, harvest=harvest)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     chosen = [(facet, value) for facet, values in filters.items() for value in values]
     return render(
@@ -46,7 +48,8 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("Accept")
 def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     dataset = get_object_or_404(
-        Dataset.objects.visible_to(request.user).select_related("publisher"), name=name
+        Dataset.objects.visible_to(request.user).select_related("publisher", "harvest_source"),
+        name=name,
     )
     ext = preferred_rdf_extension(request)
     if ext:  # content negotiation: RDF clients get the description itself
@@ -67,6 +70,8 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
             "previews": _previews(distributions),
             "can_edit": can_edit_for(request.user, dataset.publisher),
             "quality": _quality(request, dataset),
+            "mqa": dataset_quality(dataset, can_edit=can_edit_for(request.user, dataset.publisher)),
+            "last_seen": harvest_last_seen(dataset),
             "tiles": settings.ALLMENDE_MAP_TILE_URL,
             "attribution": settings.ALLMENDE_MAP_TILE_ATTRIBUTION,
         },

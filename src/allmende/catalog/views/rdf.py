@@ -10,6 +10,7 @@ from ..dcat.page import PageEntry, catalog_page, entry_document
 from ..dcat.rdfio import SERVE_AS
 from ..models import Dataset
 from ..selectors import catalog_info, public_page
+from .quality import quality_ntriples
 
 ACCEPT_TO_EXT = {
     "text/turtle": "ttl",
@@ -80,4 +81,7 @@ def dataset_document(request: HttpRequest, name: str, ext: str) -> HttpResponse:
 
 
 def dataset_rdf(dataset: Dataset, ext: str) -> bytes:
-    return entry_document(PageEntry(dataset.iri, dataset.kind, dataset.graph), SERVE_AS[ext][0])
+    """One entry's description, with its current quality measurement in DQV (the
+    catalogue pages leave quality out: they stay small, fast and plain DCAT-AP.de)."""
+    graph = dataset.graph + quality_ntriples(dataset)
+    return entry_document(PageEntry(dataset.iri, dataset.kind, graph), SERVE_AS[ext][0])

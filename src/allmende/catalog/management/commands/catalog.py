@@ -1,4 +1,5 @@
-"""``allmende catalog import FILE_OR_URL [--publisher SLUG]`` and ``allmende catalog validate``."""
+"""``allmende catalog import FILE_OR_URL [--publisher SLUG]``, ``allmende catalog validate``
+and ``allmende catalog quality [--all]``."""
 
 import sys
 from pathlib import Path
@@ -6,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pyoxigraph import RdfFormat
 
 from allmende.core.cli import ProgressBar
@@ -35,12 +37,51 @@ class Command(BaseCommand):
             "validate",
             help="Check every page of the published catalogue against the DCAT-AP.de shapes.",
         )
+        quality = sub.add_parser(
+            "quality",
+            help="Measure metadata quality (MQA) now: datasets whose graph changed since.",
+        )
+        quality.add_argument("--all", action="store_true", help="measure every dataset again")
+        quality.add_argument(
+            "--urls", action="store_true", help="first check the URLs that are due (network)"
+        )
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "import":
             self.import_(options)
         elif options["action"] == "validate":
             self.validate()
+        elif options["action"] == "quality":
+            self.quality(measure_all=options["all"], urls=options["urls"])
+
+    def quality(self, *, measure_all: bool, urls: bool) -> None:
+        """Measure now what the worker would measure in the background, then write the
+        day's figures."""
+        from ...models import Dataset
+        from ...services.quality import measure_datasets, stale_datasets, take_snapshot
+        from ...services.url_checks import check_due_urls
+
+        if urls:
+            run = check_due_urls()
+            self.stderr.write(
+                _("%(checked)s URLs checked, %(reachable)s reachable")
+                % {"checked": run.checked, "reachable": run.reachable}
+            )
+        if measure_all:
+            datasets = Dataset.objects.filter(kind=Dataset.Kind.DATASET)
+            pks = list(datasets.order_by("pk").values_list("pk", flat=True))
+        else:
+            pks = stale_datasets(limit=10**9)
+        bar, done, step = ProgressBar("quality", stream=sys.stderr), 0, 1000
+        for start in range(0, len(pks), step):
+            done += measure_datasets(pks[start : start + step])
+            bar.update(min(start + step, len(pks)), len(pks))
+        bar.close()
+        take_snapshot()
+        self.stdout.write(
+            ngettext("%(count)s dataset measured", "%(count)s datasets measured", done)
+            % {"count": done}
+        )
 
     def validate(self) -> None:
         """SHACL-validate each page exactly as /catalog.ttl serves it; exit 1 on violations."""

@@ -1,0 +1,323 @@
+"""Harvest runs: gather a source's records, store what changed, withdraw what is gone.
+
+A run reads the source page by page. Each page's good records are written in one
+transaction through the same writer as imports, so an unchanged record (same canonical
+graph) writes nothing. A record that cannot be stored fails alone, with its reason in
+the run report. Datasets that disappeared from the source are withdrawn only after a
+complete, successful run: a run that fails on any page, or whose paging loops before it
+has seen every record, withdraws nothing.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from allmende.core.services.audit import log_action
+
+from ..dcat.extract import Description, split_document
+from ..dcat.namespaces import DCT
+from ..harvest.harvesters import HarvestedRecord, HarvestError, HarvestPage, harvester_for
+from ..models import Dataset, HarvestIssue, HarvestRun, HarvestSource
+from ..signals import dataset_unpublished
+from .graphs import DatasetError, require_mandatory
+from .harvest_pages import known_pages, remember_page, replay_issues, still_stored
+from .importing import fallback_publisher, with_publisher
+from .writing import PreparedEntry, WriteOptions, prepare_entry, write_entries
+
+log = logging.getLogger("allmende.harvest")
+#: A run whose heartbeat is older than this is taken as dead (its process ended).
+STALE_AFTER = dt.timedelta(minutes=30)
+
+
+class HarvestBusy(Exception):
+    """The source has a run going already."""
+
+
+@dataclass
+class _Tally:
+    seen: set[int] = field(default_factory=set)
+    records: int = 0
+    total: int | None = None  # what the source says the collection holds
+
+
+def run_harvest(
+    source: HarvestSource,
+    *,
+    trigger: str = "manual",
+    by: Any = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> HarvestRun:
+    """Run ``source`` now and return the finished run with its report."""
+    run = _start_run(source, trigger)
+    tally = _Tally()
+    harvester = harvester_for(source.kind, source.url, known_pages(source))
+    try:
+        for page in harvester.pages():
+            _store_page(run, source, page, tally)
+            if progress:
+                progress(tally.records, page.total)
+        _check_complete(harvester.loop_at, tally)
+    except (HarvestError, DatabaseError) as exc:
+        return _finish(run, error=str(exc))
+    run.withdrawn = withdraw_missing(source, tally.seen, by=by)
+    return _finish(run)
+
+
+def _start_run(source: HarvestSource, trigger: str) -> HarvestRun:
+    with transaction.atomic():
+        source = HarvestSource.objects.select_for_update().get(pk=source.pk)
+        stale = timezone.now() - STALE_AFTER
+        running = source.runs.filter(status=HarvestRun.Status.RUNNING)
+        running.filter(heartbeat__lt=stale).update(
+            status=HarvestRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error=_("interrupted: the process running it ended"),
+        )
+        if running.exists():
+            raise HarvestBusy(_("%(source)s is being harvested already") % {"source": source})
+        return HarvestRun.objects.create(source=source, trigger=trigger)
+
+
+def _check_complete(loop_at: str | None, tally: _Tally) -> None:
+    """A paging loop is fine only when every record the source announced was seen."""
+    if loop_at is None:
+        return
+    if tally.total is None or tally.records < tally.total:
+        raise HarvestError(
+            _("the paging leads back to %(url)s before all records were seen") % {"url": loop_at}
+        )
+
+
+def _store_page(run: HarvestRun, source: HarvestSource, page: HarvestPage, tally: _Tally) -> None:
+    if page.known is not None:
+        pks = still_stored(source, page.known)
+        if pks is not None:
+            _count_known_page(run, page, pks, tally)
+            return
+        page = page.reread()  # type: ignore[misc]
+    good, issues = _prepare_page(source, page)
+    with transaction.atomic():
+        options = WriteOptions(source=source.url, harvest=source, publisher=source.publisher)
+        report = write_entries(good, options)
+        for entry in report.entries:
+            tally.seen.add(entry.pk)  # type: ignore[arg-type]
+            setattr(run, entry.outcome, getattr(run, entry.outcome) + 1)
+        by_iri = {e.iri: e.pk for e in report.entries}
+        for issue in issues:
+            issue.run = run
+            issue.dataset_id = by_iri.get(issue.identifier)
+        HarvestIssue.objects.bulk_create(issues)
+        run.failed += sum(1 for i in issues if i.kind == HarvestIssue.Kind.FAILED)
+        _save_progress(run)
+        if page.digest:
+            remember_page(
+                source,
+                url=page.url,
+                digest=page.digest,
+                next_url=page.next_url,
+                total=page.total,
+                records=len(page.records),
+                entries=report.entries,
+                issues=issues,
+                graph_hashes={item.subject.value: item.graph_hash for item in good},
+            )
+    tally.records += len(page.records)
+    tally.total = page.total if page.total is not None else tally.total
+
+
+def _count_known_page(run: HarvestRun, page: HarvestPage, pks: list[int], tally: _Tally) -> None:
+    """A page that came as before, with its datasets stored as then: all unchanged."""
+    state = page.known
+    with transaction.atomic():
+        issues = replay_issues(run, state)
+        HarvestIssue.objects.bulk_create(issues)
+        run.unchanged += len(pks)
+        run.failed += sum(1 for i in issues if i.kind == HarvestIssue.Kind.FAILED)
+        _save_progress(run)
+    tally.seen.update(pks)
+    tally.records += state.records
+    tally.total = state.total if state.total is not None else tally.total
+
+
+def _save_progress(run: HarvestRun) -> None:
+    run.pages += 1
+    run.heartbeat = timezone.now()
+    run.save()
+
+
+def _prepare_page(
+    source: HarvestSource, page: HarvestPage
+) -> tuple[list[PreparedEntry], list[HarvestIssue]]:
+    """Check every record on its own: good ones are prepared, bad ones become issues.
+
+    A record whose canonical graph is stored unchanged for this source was checked when
+    it was stored: it is neither projected nor checked again (that keeps unchanged runs
+    fast)."""
+    publishers = _PageFallback(source, page)
+    issues = (
+        [HarvestIssue(kind=HarvestIssue.Kind.DEFECT, identifier=page.url, messages=page.defects)]
+        if page.defects
+        else []
+    )
+    hashed: list[tuple[HarvestedRecord, PreparedEntry]] = []
+    for record in page.records:
+        if record.skipped:  # not public at the source: not stored, withdrawn if it was
+            issues.append(_issue(HarvestIssue.Kind.DEFECT, record, [record.error]))
+            continue
+        try:
+            if record.description is None:
+                raise ValueError(record.error or _("the record could not be read"))
+            hashed.append((record, prepare_entry(publishers.complete(record.description))))
+        except (DatasetError, ValueError) as exc:
+            issues.append(_issue(HarvestIssue.Kind.FAILED, record, [str(exc), *record.defects]))
+    stored = _stored_hashes(source, [item for _, item in hashed])
+    good: dict[str, PreparedEntry] = {}
+    for record, item in hashed:
+        iri = item.subject.value
+        error = "" if stored.get(iri) == item.graph_hash else _check(item, source)
+        if error:
+            issues.append(_issue(HarvestIssue.Kind.FAILED, record, [error, *record.defects]))
+            continue
+        if iri in good:
+            issues.append(_issue(HarvestIssue.Kind.DEFECT, record, [_("listed twice on the page")]))
+        good[iri] = item
+        if record.defects:
+            issues.append(_issue(HarvestIssue.Kind.DEFECT, record, record.defects))
+    return list(good.values()), issues
+
+
+class _PageFallback:
+    """Adds the page's catalogue publisher to records that name none (computed once,
+    and only when a record needs it)."""
+
+    def __init__(self, source: HarvestSource, page: HarvestPage):
+        self.source, self.page, self.fallback, self.done = source, page, None, False
+
+    def complete(self, description: Description) -> Description:
+        subject = description.subject
+        if any(t.predicate == DCT.publisher and t.subject == subject for t in description.triples):
+            return description
+        if not self.done:
+            self.done = True
+            if self.page.document is not None or self.source.publisher is not None:
+                document = self.page.document or split_document([])
+                self.fallback = fallback_publisher(
+                    self.page.triples, document, self.source.publisher
+                )
+        return with_publisher(description, self.fallback)
+
+
+def _stored_hashes(source: HarvestSource, items: list[PreparedEntry]) -> dict[str, str]:
+    """IRI -> stored graph hash, for this source's public (not withdrawn) datasets."""
+    iris = [item.subject.value for item in items]
+    found: dict[str, str] = {}
+    for start in range(0, len(iris), 500):
+        rows = (
+            Dataset.objects.filter(iri__in=iris[start : start + 500], harvest_source=source)
+            .exclude(status=Dataset.Status.WITHDRAWN)
+            .values_list("iri", "graph_hash")
+        )
+        found.update(rows)
+    return found
+
+
+def _check(item: PreparedEntry, source: HarvestSource) -> str:
+    """Why the record cannot be stored, or ""."""
+    try:
+        require_mandatory(item.fields, item.subject.value, item.description.kind)
+    except DatasetError as exc:
+        return str(exc)
+    if source.publisher is None and not (item.fields.publisher_name or item.fields.publisher_iri):
+        return _("the record names no publisher (dct:publisher)")
+    return ""
+
+
+def _issue(kind: str, record: HarvestedRecord, messages: list[str]) -> HarvestIssue:
+    identifier = record.description.subject.value if record.description else record.identifier
+    return HarvestIssue(kind=kind, identifier=identifier[:1000], messages=messages[:50])
+
+
+@transaction.atomic
+def withdraw_missing(source: HarvestSource, seen: set[int], *, by: Any = None) -> int:
+    """Withdraw the source's public datasets that were not seen; return how many."""
+    gone = list(
+        Dataset.objects.filter(harvest_source=source)
+        .exclude(status=Dataset.Status.WITHDRAWN)
+        .exclude(pk__in=seen)
+        .values_list("pk", flat=True)
+    )
+    if not gone:
+        return 0
+    datasets = list(Dataset.objects.filter(pk__in=gone))
+    Dataset.objects.filter(pk__in=gone).update(status=Dataset.Status.WITHDRAWN)
+    for dataset in datasets:
+        log_action(dataset, "catalog.dataset.withdrawn", user=by, data={"source": source.name})
+    transaction.on_commit(
+        lambda: [dataset_unpublished.send(sender=Dataset, dataset=d) for d in datasets]
+    )
+    return len(gone)
+
+
+def _finish(run: HarvestRun, *, error: str = "") -> HarvestRun:
+    run.status = HarvestRun.Status.FAILED if error else HarvestRun.Status.SUCCEEDED
+    run.error = error
+    run.finished_at = timezone.now()
+    run.save()
+    log.info("harvest %s: %s %s", run.source.name, run.status, error or run.summary)
+    return run
+
+
+def run_due_harvests(*, now: dt.datetime | None = None) -> list[HarvestRun]:
+    """Run every enabled source whose time has come (claimed, so two workers never
+    run the same one). Called by the background worker."""
+    now = now or timezone.now()
+    runs = []
+    due = HarvestSource.objects.filter(enabled=True).filter(
+        Q(next_run_at__lte=now) | Q(next_run_at=None, interval_hours__gt=0)
+    )
+    for source in due:
+        later = now + dt.timedelta(hours=source.interval_hours or 24 * 365)
+        claimed = HarvestSource.objects.filter(pk=source.pk, next_run_at=source.next_run_at).update(
+            next_run_at=later if source.interval_hours else None
+        )
+        if not claimed:
+            continue
+        try:
+            runs.append(run_harvest(source, trigger="scheduled"))
+        except HarvestBusy:
+            continue
+    return runs
+
+
+def request_run(source: HarvestSource, *, by: Any) -> None:
+    """Ask the worker to run ``source`` as soon as it can (from the web UI)."""
+    HarvestSource.objects.filter(pk=source.pk).update(next_run_at=timezone.now())
+    log_action(source, "catalog.harvestsource.run_requested", user=by)
+
+
+@transaction.atomic
+def save_source(source: HarvestSource, *, by: Any) -> HarvestSource:
+    """Create or change a harvest source (audited). The first run is due at once."""
+    created = source.pk is None
+    if created and source.interval_hours and source.next_run_at is None:
+        source.next_run_at = timezone.now()
+    source.full_clean()
+    source.save()
+    if not created:  # its URL or publisher may have changed: read every page anew
+        source.pages.all().delete()
+    log_action(source, f"catalog.harvestsource.{'created' if created else 'updated'}", user=by)
+    return source
+
+
+@transaction.atomic
+def delete_source(source: HarvestSource, *, by: Any) -> None:
+    """Delete a source and its run history; its datasets stay, no longer linked."""
+    log_action(source, "catalog.harvestsource.deleted", user=by)
+    source.delete()
