@@ -27,6 +27,19 @@ def _media_in_tmp(settings, tmp_path):
         }
     }
     settings.SITE_URL = "http://testserver"
+    # The SPARQL store is derived data: one per test, built by the signal receivers.
+    settings.ALLMENDE_SPARQL_STORE = tmp_path / "sparql"
+
+
+@pytest.fixture(autouse=True)
+def _search_index_in_tmp(settings, tmp_path):
+    """Each test gets its own (lazily created) tantivy search index."""
+    from allmende.catalog.search import reset_backends
+
+    settings.ALLMENDE_SEARCH_INDEX = tmp_path / "search"
+    reset_backends()
+    yield
+    reset_backends()
 
 
 @pytest.fixture(autouse=True)

@@ -208,8 +208,21 @@ ALLMENDE_FORWARDED_ALLOW_IPS = env("ALLMENDE_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Catalogue
 ALLMENDE_CATALOG_PAGE_SIZE = int(env("ALLMENDE_CATALOG_PAGE_SIZE", "100"))
+# SPARQL endpoint /sparql: store directory (derived data), time limit per query (s),
+# most result rows/triples, largest query (bytes).
+ALLMENDE_SPARQL_STORE = PROJECT_DIR / env("ALLMENDE_SPARQL_STORE", str(VAR_DIR / "sparql"))
+ALLMENDE_SPARQL_TIMEOUT = float(env("ALLMENDE_SPARQL_TIMEOUT", "10"))
+ALLMENDE_SPARQL_MAX_RESULTS = int(env("ALLMENDE_SPARQL_MAX_RESULTS", "10000"))
+ALLMENDE_SPARQL_MAX_QUERY_BYTES = int(env("ALLMENDE_SPARQL_MAX_QUERY_BYTES", "65536"))
 ALLMENDE_MAP_TILE_URL = env("ALLMENDE_MAP_TILE_URL", "")
 ALLMENDE_MAP_TILE_ATTRIBUTION = env("ALLMENDE_MAP_TILE_ATTRIBUTION", "")
+
+# Search: "auto" (PostgreSQL full-text on PostgreSQL, else the in-process tantivy index),
+# "postgres" or "tantivy"; where the tantivy index lives; seconds a write waits for the
+# index lock another process holds.
+ALLMENDE_SEARCH_BACKEND = env("ALLMENDE_SEARCH_BACKEND", "auto")
+ALLMENDE_SEARCH_INDEX = PROJECT_DIR / env("ALLMENDE_SEARCH_INDEX", str(VAR_DIR / "search"))
+ALLMENDE_SEARCH_LOCK_WAIT = float(env("ALLMENDE_SEARCH_LOCK_WAIT", "30"))
 
 # Security
 SESSION_COOKIE_HTTPONLY = True

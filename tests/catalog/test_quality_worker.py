@@ -198,3 +198,12 @@ def test_the_worker_measures_checks_and_snapshots(site, organisation, settings):
     worker.run_due(due, time.monotonic() + 31)  # the next measure run catches up
     assert QualityMeasurement.objects.get().total == 405
     assert measure_datasets([]) == 0
+
+
+def test_urls_on_our_own_site_are_checked_although_loopback(site, settings, db):
+    settings.ALLMENDE_FETCH_ALLOWED_HOSTS = []
+    settings.SITE_URL = site.url
+    UrlCheck.objects.create(url=f"{site.url}/file/own")
+    assert check_due_urls().checked == 1
+    row = UrlCheck.objects.get()
+    assert row.status and "ALLMENDE_FETCH_ALLOWED_HOSTS" not in row.error

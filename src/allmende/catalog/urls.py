@@ -1,10 +1,11 @@
 from django.urls import path, re_path
 
-from .views import edit, harvest, html, quality, rdf
+from .views import ckan, edit, harvest, html, quality, rdf, sparql
 
 app_name = "catalog"
 
 urlpatterns = [
+    re_path(r"^api/(?:3/)?action/(?P<name>[\w.-]+)$", ckan.action_view, name="ckan-action"),
     re_path(r"^catalog\.(?P<ext>ttl|rdf|jsonld|nt)$", rdf.catalog_document, name="catalog-rdf"),
     re_path(
         r"^dataset/(?P<name>[-\w]+)\.(?P<ext>ttl|rdf|jsonld|nt)$",
@@ -41,6 +42,7 @@ urlpatterns = [
     path("organisation/", html.publisher_list, name="publisher-list"),
     path("organisation/<slug:slug>", html.publisher_detail, name="publisher"),
     path("developers/", html.developers, name="developers"),
+    path("sparql", sparql.sparql_endpoint, name="sparql"),
     path("quality/", quality.dashboard, name="quality"),
     path("harvest/", harvest.source_list, name="harvest-list"),
     path("harvest/new/", harvest.source_edit, name="harvest-create"),

@@ -5,6 +5,7 @@ from .catalog import Catalog
 from .dataset import Dataset, DatasetFacet, Distribution
 from .harvest import HarvestIssue, HarvestPageState, HarvestRun, HarvestSource
 from .quality import QualityMeasurement, QualitySnapshot, UrlCheck
+from .queue import PendingDerivation
 
 __all__ = [
     "Catalog",
@@ -15,6 +16,7 @@ __all__ = [
     "HarvestPageState",
     "HarvestRun",
     "HarvestSource",
+    "PendingDerivation",
     "QualityMeasurement",
     "QualitySnapshot",
     "UrlCheck",

@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode
 from ..dcat.canon import parse_ntriples
 from ..models import Dataset, DatasetFacet, QualityMeasurement, QualitySnapshot, UrlCheck
 from ..quality import figures, mqa, shacl
+from ..search import receivers as search_receivers
 
 #: The most failing SHACL rules kept with a measurement.
 KEEP_MESSAGES = 20
@@ -79,6 +80,9 @@ def measure_datasets(pks: Iterable[int], *, processes: int | None = None) -> int
     status = url_statuses(urls, register=True)
     computed = compute(rows, status, processes=processes)
     _store(computed)
+    # The rating is a search facet: the index follows once the rows are committed.
+    measured = [item.pk for item in computed]
+    transaction.on_commit(lambda: search_receivers.on_measured(measured))
     return len(computed)
 
 

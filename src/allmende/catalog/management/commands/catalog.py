@@ -45,6 +45,7 @@ class Command(BaseCommand):
         quality.add_argument(
             "--urls", action="store_true", help="first check the URLs that are due (network)"
         )
+        sub.add_parser("reindex", help="Rebuild derived data (SPARQL store, …) from the database.")
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "import":
@@ -53,6 +54,18 @@ class Command(BaseCommand):
             self.validate()
         elif options["action"] == "quality":
             self.quality(measure_all=options["all"], urls=options["urls"])
+        elif options["action"] == "reindex":
+            self.reindex()
+
+    def reindex(self) -> None:
+        """Run each registered rebuilder (catalog/reindex.py) in order, with a progress bar."""
+        from ...reindex import reindexers
+
+        for name, rebuild in reindexers():
+            bar = ProgressBar(name, stream=sys.stderr)
+            count = rebuild(bar.update)
+            bar.close()
+            self.stdout.write(_("%(name)s: %(count)s entries") % {"name": name, "count": count})
 
     def quality(self, *, measure_all: bool, urls: bool) -> None:
         """Measure now what the worker would measure in the background, then write the
