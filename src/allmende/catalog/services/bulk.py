@@ -19,10 +19,10 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     internal = field.get_internal_type()
     if internal == "DateTimeField":
         if connection.vendor == "sqlite" and settings.USE_TZ:
-            return _sqlite_datetime
-        return ops.adapt_datetimefield_value
+            return _remembering(_sqlite_datetime)
+        return _remembering(ops.adapt_datetimefield_value)
     if internal == "DateField":
-        return ops.adapt_datefield_value
+        return _remembering(ops.adapt_datefield_value)
     if internal == "JSONField":
         return lambda value: ops.adapt_json_value(value, field.encoder)  # type: ignore[attr-defined]
     if internal == "FileField":
@@ -94,3 +94,16 @@ def _adapt(converters: list, rows: Sequence[tuple]) -> Sequence[tuple]:
             values[i] = conv(values[i])
         out.append(tuple(values))
     return out
+
+
+def _remembering(conv: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A date converter that converts each distinct value once: a bulk write repeats the
+    same timestamps in every row."""
+    seen: dict = {}
+
+    def convert(value: Any) -> Any:
+        if value not in seen:
+            seen[value] = conv(value)
+        return seen[value]
+
+    return convert
