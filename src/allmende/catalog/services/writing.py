@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from pyoxigraph import NamedNode, Triple
@@ -129,6 +129,7 @@ def write_entries(prepared: list[PreparedEntry], options: WriteOptions) -> Impor
         report.entries += _report_entries(outcomes)
         created += [r.pk for r, _ in new_rows]
         updated += [r.pk for r, _ in changed_rows]
+        planner.grew(len(new_rows))
         if options.progress:
             options.progress(len(report.entries), len(prepared))
     if created or updated:
@@ -136,6 +137,37 @@ def write_entries(prepared: list[PreparedEntry], options: WriteOptions) -> Impor
             lambda: datasets_imported.send(sender=Dataset, created=created, updated=updated)
         )
     return report
+
+
+class _Planner:
+    """Keeps PostgreSQL's query plans fit while bulk writes grow the tables.
+
+    PostgreSQL plans the foreign-key checks of a session once, from the table statistics
+    of that moment. Planned on a (nearly) empty dataset table, every check of a later
+    bulk write scans the whole table: commits of 1,000 rows then took seconds. So when
+    the rows written since the last look exceed the table size then known (and 1,000),
+    the tables are analysed and the session's cached plans dropped.
+    """
+
+    def __init__(self) -> None:
+        self.known = 0
+        self.pending = 0
+
+    def grew(self, rows: int) -> None:
+        if connection.vendor != "postgresql" or not rows:
+            return
+        self.pending += rows
+        if self.pending < max(1000, self.known):
+            return
+        with connection.cursor() as cursor:
+            for table in ("catalog_dataset", "catalog_distribution", "catalog_datasetfacet"):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            cursor.execute("DISCARD PLANS")
+        self.known += self.pending
+        self.pending = 0
+
+
+planner = _Planner()
 
 
 def _sort_chunk(
