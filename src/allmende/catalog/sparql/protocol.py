@@ -7,6 +7,8 @@ https://www.w3.org/TR/sparql11-protocol/
 import re
 from dataclasses import dataclass
 
+from allmende.core.accept import accept_entries
+
 #: SELECT/ASK results: name -> media type
 RESULT_TYPES = {
     "json": "application/sparql-results+json",
@@ -49,18 +51,11 @@ class NotAcceptable(Exception):
 
 
 def _accept(header: str) -> list[tuple[float, int, str]]:
-    out = []
-    for position, part in enumerate(header.split(",")):
-        media, *params = [p.strip() for p in part.split(";")]
-        quality = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        if media and quality > 0:
-            out.append((quality, -position, media.lower()))
+    out = [
+        (quality, -position, media.lower())
+        for position, media, quality in accept_entries(header)
+        if media and quality > 0
+    ]
     return sorted(out, reverse=True)
 
 

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from allmende.core.accept import accept_entries
+
 from ..dcat.page import PageEntry, catalog_page, entry_document
 from ..dcat.rdfio import SERVE_AS
 from ..models import Dataset
@@ -58,15 +60,7 @@ def catalog_document(request: HttpRequest, ext: str) -> HttpResponse:
 def preferred_rdf_extension(request: HttpRequest) -> str | None:
     """The RDF format the Accept header asks for, if it prefers RDF over HTML."""
     best: tuple[float, str | None] = (0.0, None)
-    for part in request.headers.get("Accept", "").split(","):
-        media, *params = [p.strip() for p in part.split(";")]
-        quality = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
+    for _position, media, quality in accept_entries(request.headers.get("Accept", "")):
         if media in ("text/html", "application/xhtml+xml") and quality >= best[0]:
             best = (quality, None)
         elif media in ACCEPT_TO_EXT and quality > best[0]:
