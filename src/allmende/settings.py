@@ -187,6 +187,8 @@ ALLMENDE_FETCH_RETRIES = int(env("ALLMENDE_FETCH_RETRIES", "3"))
 ALLMENDE_HARVEST_MAX_PAGE_BYTES = int(env("ALLMENDE_HARVEST_MAX_PAGE_BYTES", str(50 * 1024 * 1024)))
 ALLMENDE_HARVEST_MAX_PAGES = int(env("ALLMENDE_HARVEST_MAX_PAGES", "10000"))
 ALLMENDE_HARVEST_CKAN_ROWS = int(env("ALLMENDE_HARVEST_CKAN_ROWS", "100"))
+# Pages a run reads ahead in a second process while it stores (0: read in the run's own).
+ALLMENDE_HARVEST_READ_AHEAD = int(env("ALLMENDE_HARVEST_READ_AHEAD", "2"))
 
 # Background worker (scheduled harvests, checks), started by `allmende serve`.
 ALLMENDE_RUN_WORKER = env_bool("ALLMENDE_RUN_WORKER", True)

@@ -74,13 +74,20 @@ def site(settings) -> Iterator[LocalSite]:
         yield local
 
 
+@pytest.fixture(params=[0, 2], ids=["read-here", "read-ahead"])
+def read_ahead(request, settings) -> int:
+    """Pages are read in the run's own process (0) or ahead in a second one (2)."""
+    settings.ALLMENDE_HARVEST_READ_AHEAD = request.param
+    return request.param
+
+
 @pytest.fixture
 def source(site, db) -> HarvestSource:
     url = publish_pages(site, [[record(1), record(2)], [record(3)]], total=3)
     return save_source(HarvestSource(name="umwelt", url=url, kind="dcat"), by=None)
 
 
-def test_a_second_run_finds_everything_unchanged_and_writes_nothing(source):
+def test_a_second_run_finds_everything_unchanged_and_writes_nothing(source, read_ahead):
     first = run_harvest(source)
     assert (first.status, first.created, first.pages, first.failed) == ("succeeded", 3, 2, 0)
     dataset = Dataset.objects.get(iri="https://portal.example/dataset/1")
@@ -101,7 +108,7 @@ def test_a_second_run_finds_everything_unchanged_and_writes_nothing(source):
     assert AuditEntry.objects.count() == audit
 
 
-def test_a_record_gone_from_the_source_is_withdrawn_and_comes_back(site, source):
+def test_a_record_gone_from_the_source_is_withdrawn_and_comes_back(site, source, read_ahead):
     run_harvest(source)
     publish_pages(site, [[record(1), record(2)], []], total=2)
     run = run_harvest(source)
@@ -117,7 +124,7 @@ def test_a_record_gone_from_the_source_is_withdrawn_and_comes_back(site, source)
 
 
 @pytest.mark.parametrize("broken", ["http-error", "bad-turtle", "missing"])
-def test_a_run_failing_on_page_two_withdraws_nothing(broken, site, source, english):
+def test_a_run_failing_on_page_two_withdraws_nothing(broken, site, source, english, read_ahead):
     run_harvest(source)
     publish_pages(site, [[record(1)], [record(3)]], total=3)  # record 2 is gone ...
     if broken == "http-error":
@@ -148,7 +155,7 @@ def test_paging_loops_are_detected(site, db, english):
     assert not Dataset.objects.filter(status=Dataset.Status.WITHDRAWN).exists()
 
 
-def test_bad_records_fail_alone_with_their_reason(site, db, english):
+def test_bad_records_fail_alone_with_their_reason(site, db, english, read_ahead):
     url = publish_pages(site, [[record(1), record(2, description=False), record(3, title="")]])
     source = save_source(HarvestSource(name="mixed", url=url), by=None)
     run = run_harvest(source)
@@ -159,7 +166,7 @@ def test_bad_records_fail_alone_with_their_reason(site, db, english):
     assert not Dataset.objects.filter(iri__endswith="/dataset/2").exists()
 
 
-def test_real_world_defects_are_recorded_per_record(site, db, english):
+def test_real_world_defects_are_recorded_per_record(site, db, english, read_ahead):
     defective = record(
         1,
         extra='dct:language "http://publications.europa.eu/resource/authority/language/DEU" ; '
@@ -293,7 +300,7 @@ def test_staff_manage_sources_in_the_web_ui(site, db, client, editor):
     assert {"catalog.harvestsource.created", "catalog.harvestsource.deleted"} <= actions
 
 
-def test_unchanged_pages_are_skipped_but_local_changes_are_noticed(source, site):
+def test_unchanged_pages_are_skipped_but_local_changes_are_noticed(source, site, read_ahead):
     from allmende.catalog.models import HarvestPageState
     from allmende.catalog.services.datasets import delete_dataset
     from allmende.core.models import User
@@ -336,7 +343,7 @@ def _ckan_pages(site: LocalSite, packages: list[dict], rows: int) -> None:
         site.set(f"{url.path}?{url.query}", json.dumps(body), "application/json")
 
 
-def test_a_ckan_portal_is_harvested_page_by_page(site, settings, db):
+def test_a_ckan_portal_is_harvested_page_by_page(site, settings, db, read_ahead):
     import json
 
     from ..conftest import DATA

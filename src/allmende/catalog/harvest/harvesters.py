@@ -58,7 +58,7 @@ class HarvestPage:
     digest: str = ""  # of the page's bytes, to know it again next run
     next_url: str | None = None
     known: Any = None  # the stored state of a page that came byte for byte as before
-    reread: Callable[[], "HarvestPage"] | None = None  # read a known page after all
+    fetched: FetchResult | None = None  # a known page's bytes, to read it after all
 
 
 class Harvester:
@@ -66,7 +66,8 @@ class Harvester:
 
     ``known(url, digest)`` is asked for each fetched page: when it returns the stored
     state of a page with the same bytes, the page is not read; it is yielded with
-    ``known`` set and a ``reread`` function in case the caller needs its records.
+    ``known`` set and its bytes in ``fetched``, for ``parse`` in case the caller needs
+    its records after all.
     """
 
     kind: ClassVar[str] = ""
@@ -77,6 +78,10 @@ class Harvester:
         self.loop_at: str | None = None  # a page the paging led back to
 
     def pages(self) -> Iterator[HarvestPage]:
+        raise NotImplementedError
+
+    def parse(self, result: FetchResult, digest: str) -> HarvestPage:
+        """Read a fetched page into records."""
         raise NotImplementedError
 
     def fetch(self, url: str, accept: str) -> tuple[FetchResult, str]:
@@ -139,7 +144,7 @@ class DcatHarvester(Harvester):
                 digest=digest,
                 next_url=state.next_url or None,
                 known=state,
-                reread=lambda: self.parse(result, digest),
+                fetched=result,
             )
         return self.parse(result, digest)
 
@@ -204,7 +209,7 @@ class CkanHarvester(Harvester):
                     total=state.total,
                     digest=digest,
                     known=state,
-                    reread=lambda r=result, d=digest: self.parse(r, d),
+                    fetched=result,
                 )
                 count = state.records
             else:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,15 +22,13 @@ from django.utils.translation import gettext as _
 
 from allmende.core.services.audit import log_action
 
-from ..dcat.extract import Description, split_document
-from ..dcat.namespaces import DCT
-from ..harvest.harvesters import HarvestedRecord, HarvestError, HarvestPage, harvester_for
-from ..models import Dataset, HarvestIssue, HarvestRun, HarvestSource
+from ..harvest.harvesters import Harvester, HarvestError, harvester_for
+from ..models import Dataset, HarvestIssue, HarvestPageState, HarvestRun, HarvestSource
 from ..signals import dataset_unpublished
-from .graphs import DatasetError, require_mandatory
 from .harvest_pages import known_pages, remember_page, replay_issues, still_stored
-from .importing import fallback_publisher, with_publisher
-from .writing import PreparedEntry, WriteOptions, prepare_entry, write_entries
+from .harvest_reading import Publishers, ReadyPage, ReadyRecord, read_pages, ready_page
+from .importing import agent_fallback, local_fallback
+from .writing import ReadyEntry, WriteOptions, write_entries
 
 log = logging.getLogger("allmende.harvest")
 #: A run whose heartbeat is older than this is taken as dead (its process ended).
@@ -57,12 +56,18 @@ def run_harvest(
     """Run ``source`` now and return the finished run with its report."""
     run = _start_run(source, trigger)
     tally = _Tally()
-    harvester = harvester_for(source.kind, source.url, known_pages(source))
+    known = known_pages(source)
+    harvester = harvester_for(source.kind, source.url, known)
+    publishers = Publishers(agent_fallback(source.publisher), local_fallback())
     try:
-        for page in harvester.pages():
-            _store_page(run, source, page, tally)
+        ahead = settings.ALLMENDE_HARVEST_READ_AHEAD
+        for page in read_pages(harvester, publishers, ahead):
+            if page.known:
+                page = _known_page(run, source, harvester, publishers, page, known, tally)
+            if page is not None:
+                _store_page(run, source, page, tally)
             if progress:
-                progress(tally.records, page.total)
+                progress(tally.records, tally.total)
         _check_complete(harvester.loop_at, tally)
     except (HarvestError, DatabaseError) as exc:
         return _finish(run, error=str(exc))
@@ -95,13 +100,29 @@ def _check_complete(loop_at: str | None, tally: _Tally) -> None:
         )
 
 
-def _store_page(run: HarvestRun, source: HarvestSource, page: HarvestPage, tally: _Tally) -> None:
-    if page.known is not None:
-        pks = still_stored(source, page.known)
+def _known_page(
+    run: HarvestRun,
+    source: HarvestSource,
+    harvester: Harvester,
+    publishers: Publishers,
+    page: ReadyPage,
+    known: Callable[[str, str], HarvestPageState | None],
+    tally: _Tally,
+) -> ReadyPage | None:
+    """A page whose bytes came as last time: counted unchanged when its datasets are
+    still stored as then (returns None), else read after all (returns it read)."""
+    state = known(page.url, page.digest)
+    if state is not None:
+        pks = still_stored(source, state)
         if pks is not None:
-            _count_known_page(run, page, pks, tally)
-            return
-        page = page.reread()  # type: ignore[misc]
+            _count_known_page(run, state, pks, tally)
+            return None
+    if page.fetched is None:  # known pages carry their bytes; this one came without
+        raise HarvestError(_("%(url)s could not be read again") % {"url": page.url})
+    return ready_page(harvester.parse(page.fetched, page.digest), publishers)
+
+
+def _store_page(run: HarvestRun, source: HarvestSource, page: ReadyPage, tally: _Tally) -> None:
     good, issues = _prepare_page(source, page)
     with transaction.atomic():
         options = WriteOptions(source=source.url, harvest=source, publisher=source.publisher)
@@ -132,9 +153,10 @@ def _store_page(run: HarvestRun, source: HarvestSource, page: HarvestPage, tally
     tally.total = page.total if page.total is not None else tally.total
 
 
-def _count_known_page(run: HarvestRun, page: HarvestPage, pks: list[int], tally: _Tally) -> None:
+def _count_known_page(
+    run: HarvestRun, state: HarvestPageState, pks: list[int], tally: _Tally
+) -> None:
     """A page that came as before, with its datasets stored as then: all unchanged."""
-    state = page.known
     with transaction.atomic():
         issues = replay_issues(run, state)
         HarvestIssue.objects.bulk_create(issues)
@@ -153,35 +175,30 @@ def _save_progress(run: HarvestRun) -> None:
 
 
 def _prepare_page(
-    source: HarvestSource, page: HarvestPage
-) -> tuple[list[PreparedEntry], list[HarvestIssue]]:
-    """Check every record on its own: good ones are prepared, bad ones become issues.
+    source: HarvestSource, page: ReadyPage
+) -> tuple[list[ReadyEntry], list[HarvestIssue]]:
+    """Sort the page's records: good ones to write, bad ones as issues.
 
-    A record whose canonical graph is stored unchanged for this source was checked when
-    it was stored: it is neither projected nor checked again (that keeps unchanged runs
-    fast)."""
-    publishers = _PageFallback(source, page)
+    A record whose canonical graph is stored unchanged for this source was accepted when
+    it was stored: what was found wrong with it since is not held against it."""
     issues = (
         [HarvestIssue(kind=HarvestIssue.Kind.DEFECT, identifier=page.url, messages=page.defects)]
         if page.defects
         else []
     )
-    hashed: list[tuple[HarvestedRecord, PreparedEntry]] = []
+    readable: list[tuple[ReadyRecord, ReadyEntry]] = []
     for record in page.records:
         if record.skipped:  # not public at the source: not stored, withdrawn if it was
             issues.append(_issue(HarvestIssue.Kind.DEFECT, record, [record.error]))
-            continue
-        try:
-            if record.description is None:
-                raise ValueError(record.error or _("the record could not be read"))
-            hashed.append((record, prepare_entry(publishers.complete(record.description))))
-        except (DatasetError, ValueError) as exc:
-            issues.append(_issue(HarvestIssue.Kind.FAILED, record, [str(exc), *record.defects]))
-    stored = _stored_hashes(source, [item for _, item in hashed])
-    good: dict[str, PreparedEntry] = {}
-    for record, item in hashed:
-        iri = item.subject.value
-        error = "" if stored.get(iri) == item.graph_hash else _check(item, source)
+        elif record.entry is None:
+            issues.append(_issue(HarvestIssue.Kind.FAILED, record, [record.error, *record.defects]))
+        else:
+            readable.append((record, record.entry))
+    stored = _stored_hashes(source, [record.identifier for record, _entry in readable])
+    good: dict[str, ReadyEntry] = {}
+    for record, item in readable:
+        iri = record.identifier
+        error = "" if stored.get(iri) == item.graph_hash else record.problem
         if error:
             issues.append(_issue(HarvestIssue.Kind.FAILED, record, [error, *record.defects]))
             continue
@@ -193,30 +210,8 @@ def _prepare_page(
     return list(good.values()), issues
 
 
-class _PageFallback:
-    """Adds the page's catalogue publisher to records that name none (computed once,
-    and only when a record needs it)."""
-
-    def __init__(self, source: HarvestSource, page: HarvestPage):
-        self.source, self.page, self.fallback, self.done = source, page, None, False
-
-    def complete(self, description: Description) -> Description:
-        subject = description.subject
-        if any(t.predicate == DCT.publisher and t.subject == subject for t in description.triples):
-            return description
-        if not self.done:
-            self.done = True
-            if self.page.document is not None or self.source.publisher is not None:
-                document = self.page.document or split_document([])
-                self.fallback = fallback_publisher(
-                    self.page.triples, document, self.source.publisher
-                )
-        return with_publisher(description, self.fallback)
-
-
-def _stored_hashes(source: HarvestSource, items: list[PreparedEntry]) -> dict[str, str]:
+def _stored_hashes(source: HarvestSource, iris: list[str]) -> dict[str, str]:
     """IRI -> stored graph hash, for this source's public (not withdrawn) datasets."""
-    iris = [item.subject.value for item in items]
     found: dict[str, str] = {}
     for start in range(0, len(iris), 500):
         rows = (
@@ -228,20 +223,8 @@ def _stored_hashes(source: HarvestSource, items: list[PreparedEntry]) -> dict[st
     return found
 
 
-def _check(item: PreparedEntry, source: HarvestSource) -> str:
-    """Why the record cannot be stored, or ""."""
-    try:
-        require_mandatory(item.fields, item.subject.value, item.description.kind)
-    except DatasetError as exc:
-        return str(exc)
-    if source.publisher is None and not (item.fields.publisher_name or item.fields.publisher_iri):
-        return _("the record names no publisher (dct:publisher)")
-    return ""
-
-
-def _issue(kind: str, record: HarvestedRecord, messages: list[str]) -> HarvestIssue:
-    identifier = record.description.subject.value if record.description else record.identifier
-    return HarvestIssue(kind=kind, identifier=identifier[:1000], messages=messages[:50])
+def _issue(kind: str, record: ReadyRecord, messages: list[str]) -> HarvestIssue:
+    return HarvestIssue(kind=kind, identifier=record.identifier[:1000], messages=messages[:50])
 
 
 @transaction.atomic

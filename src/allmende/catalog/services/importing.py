@@ -78,17 +78,37 @@ def fallback_publisher(
     the document holds, else the publisher of our own catalogue. The triple is added;
     source triples are never dropped.
     """
-    if publisher is not None:
-        agent = agent_for(publisher)
-        return NamedNode(agent.iri), agent.triples()
+    return choose_fallback(triples, document, agent_fallback(publisher), local_fallback)
+
+
+def choose_fallback(
+    triples: list[Triple],
+    document: Document,
+    preset: Fallback,
+    local: Callable[[], Fallback],
+) -> Fallback:
+    """``preset`` if given, else the catalogue publisher the document names, else
+    ``local()`` (pure: the caller decides what preset and local are)."""
+    if preset is not None:
+        return preset
     for triple in document.catalog_triples:
         if triple.predicate == DCT.publisher and not isinstance(triple.object, Literal):
             return triple.object, reachable(triples, triple.object)
+    return local()
+
+
+def agent_fallback(publisher: Organisation | None) -> Fallback:
+    """An organisation as the publisher to add (None stays None)."""
+    if publisher is None:
+        return None
+    agent = agent_for(publisher)
+    return NamedNode(agent.iri), agent.triples()
+
+
+def local_fallback() -> Fallback:
+    """The publisher of our own catalogue, if it has one."""
     local = Catalog.objects.exclude(publisher=None).select_related("publisher").first()
-    if local is not None:
-        agent = agent_for(local.publisher)
-        return NamedNode(agent.iri), agent.triples()
-    return None
+    return agent_fallback(local.publisher) if local is not None else None
 
 
 def with_publisher(description: Description, fallback: Fallback) -> Description:

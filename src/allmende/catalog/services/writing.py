@@ -7,7 +7,7 @@ is not written at all. New and changed rows go in with a few statements per chun
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -53,26 +53,15 @@ class ImportReport:
         return sum(1 for e in self.entries if e.outcome == outcome)
 
 
-@dataclass
-class PreparedEntry:
-    """An entry canonicalised and hashed before anything is written. Its projection
-    (``fields``) is computed when first needed: an unchanged entry never needs it."""
+class Entry:
+    """What the writer reads of an entry: subject, kind, canonical graph and its hash,
+    and the projection (``fields``)."""
 
-    description: Description
+    subject: NamedNode
+    kind: str
     graph: str
     graph_hash: str
-
-    @cached_property
-    def fields(self) -> EntryFields:
-        return project_entry(self.description.subject, self.description.triples)
-
-    @property
-    def subject(self) -> NamedNode:
-        return self.description.subject  # type: ignore[return-value]
-
-    @property
-    def triples(self) -> list[Triple]:
-        return self.description.triples
+    fields: EntryFields
 
     @cached_property
     def stem(self) -> str:
@@ -83,6 +72,48 @@ class PreparedEntry:
         if iri.startswith(own) and "/" not in iri[len(own) :]:
             return slugify(iri[len(own) :])[:80].strip("-") or "dataset"
         return slugify(self.fields.title)[:80].strip("-") or "dataset"
+
+
+@dataclass
+class PreparedEntry(Entry):
+    """An entry canonicalised and hashed before anything is written. Its projection
+    (``fields``) is computed when first needed: an unchanged entry never needs it."""
+
+    description: Description
+    graph: str
+    graph_hash: str
+
+    @cached_property
+    def fields(self) -> EntryFields:  # type: ignore[override]
+        return project_entry(self.description.subject, self.description.triples)
+
+    @property
+    def subject(self) -> NamedNode:  # type: ignore[override]
+        return self.description.subject  # type: ignore[return-value]
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return self.description.kind
+
+    @property
+    def triples(self) -> list[Triple]:
+        return self.description.triples
+
+    def ready(self) -> "ReadyEntry":
+        """The entry without its triples, projected: small to pass between processes."""
+        return ReadyEntry(self.subject, self.kind, self.graph, self.graph_hash, self.fields)
+
+
+@dataclass
+class ReadyEntry(Entry):
+    """A prepared entry reduced to what the writer needs (no triples; see
+    ``PreparedEntry.ready``)."""
+
+    subject: NamedNode
+    kind: str
+    graph: str
+    graph_hash: str
+    fields: EntryFields
 
 
 class _Known(NamedTuple):
@@ -117,7 +148,7 @@ def prepare_entry(description: Description) -> PreparedEntry:
 
 
 @transaction.atomic
-def write_entries(prepared: list[PreparedEntry], options: WriteOptions) -> ImportReport:
+def write_entries(prepared: Sequence[Entry], options: WriteOptions) -> ImportReport:
     """Create or update the datasets for ``prepared`` entries in one transaction."""
     report = ImportReport()
     publishers = _Publishers(options.publisher, options.by)
@@ -171,7 +202,7 @@ planner = _Planner()
 
 
 def _sort_chunk(
-    chunk: list[PreparedEntry], publishers: "_Publishers", options: WriteOptions
+    chunk: Sequence[Entry], publishers: "_Publishers", options: WriteOptions
 ) -> tuple["Written", "Written", list]:
     """Split a chunk into new rows, changed rows and unchanged ones (with outcomes)."""
     existing = find_existing(chunk)
@@ -206,11 +237,9 @@ def _sort_chunk(
     return new_rows, changed_rows, outcomes
 
 
-def _apply(
-    row: Dataset, item: PreparedEntry, org: Organisation, options: WriteOptions, now
-) -> None:
+def _apply(row: Dataset, item: Entry, org: Organisation, options: WriteOptions, now) -> None:
     row.iri = item.subject.value
-    row.kind = item.description.kind
+    row.kind = item.kind
     row.publisher = org
     row.is_demo = options.is_demo
     row.source = options.source[:1000]
@@ -268,7 +297,7 @@ def _save_rows(new_rows: Written, changed_rows: Written, by: Any) -> None:
     insert_values(AuditEntry, names, entries)
 
 
-def find_existing(chunk: list[PreparedEntry]) -> dict[str, _Known]:
+def find_existing(chunk: Sequence[Entry]) -> dict[str, _Known]:
     """Stored datasets of a chunk by IRI; entries without an IRI match are looked up by
     dct:identifier (``"#" + identifier`` keys), which needs their projection."""
     columns = ["pk", "iri", "identifier", "graph_hash", "publisher_id", "status"]
@@ -286,13 +315,13 @@ def find_existing(chunk: list[PreparedEntry]) -> dict[str, _Known]:
     return found
 
 
-def _by_identifier(existing: dict[str, _Known], item: PreparedEntry) -> _Known | None:
+def _by_identifier(existing: dict[str, _Known], item: Entry) -> _Known | None:
     identifier = item.fields.identifier
     return existing.get("#" + identifier) if identifier else None
 
 
 def _unchanged(
-    known: _Known, item: PreparedEntry, publishers: "_Publishers", options: WriteOptions
+    known: _Known, item: Entry, publishers: "_Publishers", options: WriteOptions
 ) -> bool:
     """Same canonical graph and the same publisher (and, when harvesting, the same
     source and not withdrawn). A harvested record's publisher comes from its graph or
@@ -320,13 +349,13 @@ def _report_entries(outcomes: list) -> list[ImportedEntry]:
     ]
 
 
-def _taken_names(chunk: list[PreparedEntry]) -> set[str]:
+def _taken_names(chunk: Sequence[Entry]) -> set[str]:
     """Names already used by the stems this chunk will ask for (one query)."""
     stems = list({item.stem for item in chunk})
     return set(Dataset.objects.filter(name__in=stems).values_list("name", flat=True))
 
 
-def _name_for(item: PreparedEntry, taken: set[str]) -> str:
+def _name_for(item: Entry, taken: set[str]) -> str:
     stem = item.stem
     name = stem
     if name not in taken:
