@@ -123,6 +123,12 @@ def bench_harvest() -> dict:
         logging.disable(logging.NOTSET)
 
 
+def bench_sensors() -> dict:
+    from benchmarks.sensors import bench_ingest
+
+    return bench_ingest()
+
+
 def bench_shacl() -> dict:
     """SHACL-validate 10,000 generated records one by one (each its own graph, as stored),
     in this one process: the figure for one core."""
@@ -161,6 +167,7 @@ def main() -> None:
             results.update(bench_shacl())
             results.update(bench_quality())  # before the harvest adds more datasets
             results.update(bench_harvest())
+            results.update(bench_sensors())
             results["goals"] = {
                 "import_datasets_per_second": ">= 1000",
                 "catalog_ttl_page_ms_median": "<= 50 (100 datasets)",
@@ -168,6 +175,7 @@ def main() -> None:
                 "quality_10000_seconds": "< 60 (SHACL and scoring, 2 cores)",
                 "harvest_first_run_datasets_per_second": ">= 1000 (50,000 datasets)",
                 "harvest_unchanged_run_datasets_per_second": ">= 5000, with 0 writes",
+                "sta_data_array_observations_per_second": ">= 20000 (2 cores)",
             }
             print(json.dumps(results, indent=2))
     finally:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allmende.core",
     "allmende.catalog",
+    "allmende.sensors",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,12 @@ ALLMENDE_HARVEST_MAX_PAGES = int(env("ALLMENDE_HARVEST_MAX_PAGES", "10000"))
 ALLMENDE_HARVEST_CKAN_ROWS = int(env("ALLMENDE_HARVEST_CKAN_ROWS", "100"))
 # Pages a run reads ahead in a second process while it stores (0: read in the run's own).
 ALLMENDE_HARVEST_READ_AHEAD = int(env("ALLMENDE_HARVEST_READ_AHEAD", "2"))
+
+# SensorThings API: entities per page unless $top says otherwise, and at most.
+ALLMENDE_STA_DEFAULT_TOP = int(env("ALLMENDE_STA_DEFAULT_TOP", "100"))
+ALLMENDE_STA_MAX_TOP = int(env("ALLMENDE_STA_MAX_TOP", "10000"))
+# Observations one CreateObservations request may carry.
+ALLMENDE_STA_MAX_OBSERVATIONS = int(env("ALLMENDE_STA_MAX_OBSERVATIONS", "100000"))
 
 # Background worker (scheduled harvests, checks), started by `allmende serve`.
 ALLMENDE_RUN_WORKER = env_bool("ALLMENDE_RUN_WORKER", True)

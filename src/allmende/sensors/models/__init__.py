@@ -1,0 +1,30 @@
+"""The SensorThings data model (entities of OGC 18-088, Sensing part) and the lean
+observation storage beside it (see docs/sensors.md and ADR 0007)."""
+
+from .entities import (
+    Datastream,
+    FeatureOfInterest,
+    HistoricalLocation,
+    Location,
+    MultiDatastream,
+    MultiDatastreamProperty,
+    ObservedProperty,
+    Sensor,
+    Thing,
+)
+from .observations import Observation, ObservationHour, ReceivedMessage
+
+__all__ = [
+    "Datastream",
+    "FeatureOfInterest",
+    "HistoricalLocation",
+    "Location",
+    "MultiDatastream",
+    "MultiDatastreamProperty",
+    "Observation",
+    "ObservationHour",
+    "ObservedProperty",
+    "ReceivedMessage",
+    "Sensor",
+    "Thing",
+]

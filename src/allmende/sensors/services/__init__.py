@@ -1,0 +1,1 @@
+"""Writing sensor data: entities, observations in bulk, messages from devices."""

@@ -1,0 +1,1 @@
+"""The OGC SensorThings API 1.1 (Sensing part) at /sta/v1.1/."""

@@ -1,0 +1,75 @@
+"""Entities as JSON: ``@iot.id``, ``@iot.selfLink``, the properties, and a
+``<Nav>@iot.navigationLink`` per navigation property (or the expanded entities)."""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db.models import Model
+
+from .entities import EntityType, Prop
+from .values import decode_result, format_span, format_time
+
+
+def prop_value(prop: Prop, obj: Model) -> Any:
+    """The value of ``prop`` of ``obj`` as the API shows it."""
+    kind = prop.kind
+    if kind == "time":
+        return format_time(getattr(obj, prop.column))
+    if kind == "span":
+        start = getattr(obj, f"{prop.column}_start")
+        end = getattr(obj, f"{prop.column}_end")
+        if start is None:
+            return None
+        return format_span(start, end or start)
+    if kind == "time_or_span":
+        return format_span(getattr(obj, f"{prop.column}_start"), getattr(obj, f"{prop.column}_end"))
+    if kind == "result":
+        return decode_result(obj.number, obj.integer, obj.result)  # type: ignore[attr-defined]
+    return getattr(obj, prop.column)
+
+
+def self_link(base: str, etype: EntityType, pk: int) -> str:
+    return f"{base}/{etype.plural}({pk})"
+
+
+def entity_json(
+    etype: EntityType,
+    obj: Model,
+    base: str,
+    select: Iterable[str] | None = None,
+    expanded: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One entity; ``select`` limits the properties (and navigation links) shown,
+    ``expanded`` maps navigation names to their already rendered content."""
+    chosen = set(select) if select else None
+    link = self_link(base, etype, obj.pk)
+    out: dict[str, Any] = {}
+    if chosen is None or "id" in chosen or "@iot.id" in chosen:
+        out["@iot.id"] = obj.pk
+    if chosen is None or "selfLink" in chosen or "@iot.selfLink" in chosen:
+        out["@iot.selfLink"] = link
+    for prop in etype.props:
+        if chosen is None or prop.name in chosen:
+            out[prop.name] = prop_value(prop, obj)
+    expanded = expanded or {}
+    for nav in etype.navs:
+        if nav.name in expanded:
+            out[nav.name] = expanded[nav.name]
+        elif chosen is None or nav.name in chosen:
+            out[f"{nav.name}@iot.navigationLink"] = f"{link}/{nav.name}"
+    return out
+
+
+def collection_json(
+    items: list[dict[str, Any]], count: int | None = None, next_link: str | None = None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if count is not None:
+        out["@iot.count"] = count
+    out["value"] = items
+    if next_link:
+        out["@iot.nextLink"] = next_link
+    return out
+
+
+RenderFn = Callable[[Model], dict[str, Any]]

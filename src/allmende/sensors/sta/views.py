@@ -1,0 +1,193 @@
+"""The HTTP face of the SensorThings API: one view for every path under /sta/v1.1/.
+
+Reading is open. Writing (POST, PATCH, PUT, DELETE) needs an API token
+(``Authorization: Bearer <token>``); the session cookie is never accepted for a write,
+so no CSRF exposure. Errors: ``{"code", "type": "error", "message"}`` with 400 (bad
+request or query), 401, 403, 404, 405, 413, 415.
+"""
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from allmende.core.rules import editable_organisations
+from allmende.core.services.tokens import authenticate_token
+
+from ..services.entities import Writer
+from . import serialize
+from .data_array import create_observations
+from .entities import ENTITY_SETS
+from .errors import StaError, error_response
+from .paths import Target, resolve
+
+VERSION = "v1.1"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/iot_sensing/1.1/req/datamodel",
+    "http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/resource-path-to-entities",
+    "http://www.opengis.net/spec/iot_sensing/1.1/req/request-data",
+    "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete",
+]
+_JSON = "application/json"
+
+
+def base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(f"/sta/{VERSION}").rstrip("/")
+
+
+@csrf_exempt
+def sta(request: HttpRequest, path: str = "") -> HttpResponse:
+    try:
+        if not path.strip("/"):
+            return _landing(request)
+        if request.method == "GET":
+            return _read(request, path)
+        if request.method in ("POST", "PATCH", "PUT", "DELETE"):
+            return _write(request, path)
+        response = error_response(405, _("method not allowed"))
+        response["Allow"] = "GET, POST, PATCH, PUT, DELETE"
+        return response
+    except StaError as exc:
+        return error_response(exc.status, exc.message)
+
+
+def _landing(request: HttpRequest) -> JsonResponse:
+    if request.method != "GET":
+        return error_response(405, _("method not allowed"))
+    base = base_url(request)
+    settings_block: dict[str, Any] = {"conformance": CONFORMANCE}
+    return JsonResponse(
+        {
+            "value": [{"name": name, "url": f"{base}/{name}"} for name in ENTITY_SETS],
+            "serverSettings": settings_block,
+        }
+    )
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _read(request: HttpRequest, path: str) -> HttpResponse:
+    target = resolve(path)
+    base = base_url(request)
+    if target.prop is not None:
+        obj = target.rows.get()
+        value = serialize.prop_value(target.prop, obj)
+        if target.value:
+            if isinstance(value, (dict, list)):
+                return HttpResponse(json.dumps(value, ensure_ascii=False), content_type=_JSON)
+            return HttpResponse("" if value is None else str(value), content_type="text/plain")
+        return JsonResponse({target.prop.name: value})
+    if target.single:
+        obj = target.rows.get()
+        if target.ref:
+            return JsonResponse({"@iot.selfLink": serialize.self_link(base, target.etype, obj.pk)})
+        return JsonResponse(serialize.entity_json(target.etype, obj, base))
+    return _collection(request, target, base)
+
+
+def _paging(request: HttpRequest) -> tuple[int, int, bool]:
+    params = request.GET
+    top = _integer(params.get("$top"), "$top", settings.ALLMENDE_STA_DEFAULT_TOP)
+    skip = _integer(params.get("$skip"), "$skip", 0)
+    count = params.get("$count", "false")
+    if count not in ("true", "false"):
+        raise StaError(400, _("$count must be true or false"))
+    return min(top, settings.ALLMENDE_STA_MAX_TOP), skip, count == "true"
+
+
+def _integer(text: str | None, name: str, default: int) -> int:
+    if text is None:
+        return default
+    if not text.isdigit():
+        raise StaError(400, _("%(name)s must be a whole number") % {"name": name})
+    return int(text)
+
+
+def _collection(request: HttpRequest, target: Target, base: str) -> JsonResponse:
+    top, skip, count = _paging(request)
+    rows = target.rows.order_by("pk")
+    page = list(rows[skip : skip + top + 1])
+    more = len(page) > top
+    page = page[:top]
+    if target.ref:
+        items = [{"@iot.selfLink": serialize.self_link(base, target.etype, o.pk)} for o in page]
+    else:
+        items = [serialize.entity_json(target.etype, o, base) for o in page]
+    next_link = None
+    if more:
+        params = request.GET.copy()
+        params["$skip"] = str(skip + top)
+        params["$top"] = str(top)
+        next_link = f"{base}/{request.path.split(f'/sta/{VERSION}/', 1)[1]}?{urlencode(params)}"
+    total = rows.count() if count else None
+    return JsonResponse(serialize.collection_json(items, total, next_link))
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def _writer(request: HttpRequest) -> Writer:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    user = authenticate_token(token.strip()) if scheme.lower() == "bearer" and token else None
+    if user is None:
+        raise StaError(401, _("writing needs an API token: send Authorization: Bearer <token>"))
+    organisation = editable_organisations(user).order_by("slug").first()
+    if organisation is None and not user.is_superuser:
+        raise StaError(403, _("your account edits for no organisation"))
+    return Writer(user=user, organisation=organisation)
+
+
+def _body(request: HttpRequest) -> Any:
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise StaError(413, _("the request body is too large")) from None
+    kind = request.content_type or ""
+    if kind and kind != _JSON:
+        raise StaError(415, _("send JSON (Content-Type: application/json)"))
+    try:
+        return json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise StaError(400, _("the body is no valid JSON: %(error)s") % {"error": exc}) from None
+
+
+def _write(request: HttpRequest, path: str) -> HttpResponse:
+    writer = _writer(request)
+    base = base_url(request)
+    if path.strip("/") == "CreateObservations":
+        if request.method != "POST":
+            raise StaError(405, _("CreateObservations takes POST"))
+        answers = create_observations(writer, _body(request), base)
+        return JsonResponse(answers, status=201, safe=False)
+    target = resolve(path)
+    if target.prop is not None or target.ref:
+        raise StaError(405, _("write to an entity or a collection"))
+    if request.method == "POST":
+        if target.single:
+            raise StaError(405, _("POST to a collection; PATCH or PUT to change an entity"))
+        obj = writer.create(target.etype, _body(request), via=target.via)
+        return _created(base, target, obj)
+    if not target.single:
+        raise StaError(405, _("PATCH, PUT and DELETE address one entity"))
+    obj = target.rows.get()
+    if request.method == "DELETE":
+        writer.delete(target.etype, obj)
+        return HttpResponse(status=200)
+    obj = writer.update(target.etype, obj, _body(request), replace=request.method == "PUT")
+    return JsonResponse(serialize.entity_json(target.etype, obj, base))
+
+
+def _created(base: str, target: Target, obj: Model) -> JsonResponse:
+    etype = target.etype
+    body = serialize.entity_json(etype, etype.model.objects.get(pk=obj.pk), base)
+    response = JsonResponse(body, status=201)
+    response["Location"] = serialize.self_link(base, etype, obj.pk)
+    return response

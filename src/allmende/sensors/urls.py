@@ -1,0 +1,12 @@
+"""URLs of the sensor hub: the SensorThings API under /sta/v1.1/."""
+
+from django.urls import path, re_path
+
+from .sta.views import sta
+
+app_name = "sensors"
+
+urlpatterns = [
+    path("sta/v1.1", sta, name="sta-root"),
+    re_path(r"^sta/v1\.1/(?P<path>.*)$", sta, name="sta"),
+]
