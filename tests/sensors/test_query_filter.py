@@ -74,6 +74,8 @@ CET = timezone(timedelta(hours=1))
         ("1.5e3", DecimalLiteral(Decimal("1500"))),
         ("2E-3", DecimalLiteral(Decimal("0.002"))),
         ("6.02e+23", DecimalLiteral(Decimal("6.02e23"))),
+        ("-1e9999", DecimalLiteral(Decimal("-1e9999"))),
+        ("-" + "9" * 40 + ".5", DecimalLiteral(Decimal("-" + "9" * 40 + ".5"))),
         ("true", BooleanLiteral(True)),
         ("false", BooleanLiteral(False)),
         ("null", NullLiteral()),
@@ -194,6 +196,7 @@ def test_literal_details():
         ("geography'POINT(1e999 2)'", "the number '1e999' is out of range at position 16"),
         ("geography'POINT(1 2)", "unterminated string"),
         ("x eq 1 # 2", "$filter: unexpected character '#' at position 7"),
+        ("x eq -1e12345", "$filter: the number '1e12345' is out of range at position 6"),
     ],
 )
 def test_literal_errors(text, message):

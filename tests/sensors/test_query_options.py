@@ -3,6 +3,8 @@
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from allmende.sensors.query import Expand, OrderBy, QueryError, QueryOptions, parse_query
 from allmende.sensors.query.ast import BinaryOp, IntegerLiteral, Path, StringLiteral
@@ -110,6 +112,13 @@ def test_select():
 )
 def test_scalar_errors(params, message):
     assert message in error(params)
+
+
+def test_error_is_one_line():
+    assert error({"$top": "1\n2\t3"}) == (
+        "$top: expected a whole number from 0 to 999999999999999999, found '1\\n2\\t3' "
+        "at position 0"
+    )
 
 
 def test_scalars():
@@ -285,3 +294,25 @@ def test_canonical_text():
         "$orderby": "name,result desc",
         "$count": "false",
     }
+
+
+_PIECES = [
+    *("a", "b/c", "@iot.id", " eq ", " and ", " or ", "not ", "-", "(", ")", ",", ";", "/"),
+    *("'x'", "''", "'", "1", "1.5e3", "2024-01-01", "T00:00:00Z", "12:30", " desc", " "),
+    *("duration'P1D'", "geography'POINT(1 2)'", "geography'", "length(", "now()", "ä", "."),
+    *("$top=1", "$filter=", "$expand=", "$select=", "A(", "Datastreams/Sensor"),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=20).map("".join))
+def test_any_text_parses_or_fails_cleanly(text):
+    """Whatever the text, the result is a QueryError or options that survive a round trip."""
+    for name in ("$filter", "$expand", "$orderby", "$select"):
+        try:
+            options = parse_query({name: text})
+        except QueryError as caught:
+            assert caught.option == name
+            assert "\n" not in str(caught)
+            continue
+        assert parse_query(options.to_params()) == options

@@ -24,8 +24,15 @@ class QueryError(ValueError):
 
     @property
     def text(self) -> str:
-        """The message with its placeholders filled in (without option and position)."""
-        return self.message.format(**self.params)
+        """The message with its placeholders filled in (without option and position).
+
+        Characters that are not printable (line breaks, tabs, controls from the client's
+        text) are shown as escapes, so the message stays one line.
+        """
+        text = self.message.format(**self.params)
+        if text.isprintable():
+            return text
+        return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
     def __str__(self) -> str:
         prefix = f"{self.option}: " if self.option else ""

@@ -273,8 +273,10 @@ def _flat(node: Expr, op: str) -> tuple[Expr, ...]:
 
 
 def _negate(operator: Token, operand: Expr) -> Expr:
-    if operator.text == "-" and isinstance(operand, IntegerLiteral | DecimalLiteral):
-        return type(operand)(-operand.value, pos=operator.pos)
+    if operator.text == "-" and isinstance(operand, IntegerLiteral):
+        return IntegerLiteral(-operand.value, pos=operator.pos)
+    if operator.text == "-" and isinstance(operand, DecimalLiteral):  # exact, no rounding
+        return DecimalLiteral(operand.value.copy_negate(), pos=operator.pos)
     return UnaryOp(operator.text, operand, pos=operator.pos)
 
 

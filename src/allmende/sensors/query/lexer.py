@@ -25,6 +25,7 @@ from .errors import QueryError
 from .wkt import parse_wkt
 
 INT64_MAX = 2**63 - 1
+MAX_EXPONENT_DIGITS = 4  # 1e9999 is far beyond any measurement; keeps Decimal within bounds
 _CLOCK = r"(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?"
 _DAY = r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
 _ZONE = r"(?P<zone>Z|[+-]\d{2}:\d{2})?"
@@ -159,8 +160,10 @@ class Lexer:
                     ) from None
                 return self._literal(node_type, value, at, match.end())
         match = _NUMBER.match(self.text, at)
-        text = match.group()
-        if match.group("decimal") or match.group("exponent"):
+        text, exponent = match.group(), match.group("exponent") or ""
+        if len(exponent.lstrip("eE+-")) > MAX_EXPONENT_DIGITS:
+            raise self.fail("the number '{text}' is out of range", at, text=text[:30])
+        if match.group("decimal") or exponent:
             return self._literal(DecimalLiteral, Decimal(text), at, match.end())
         if len(text) > 19 or int(text) > INT64_MAX:  # beyond Edm.Int64: a decimal
             return self._literal(DecimalLiteral, Decimal(text), at, match.end())
