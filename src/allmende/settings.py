@@ -197,6 +197,16 @@ ALLMENDE_STA_MAX_TOP = int(env("ALLMENDE_STA_MAX_TOP", "10000"))
 # Observations one CreateObservations request may carry.
 ALLMENDE_STA_MAX_OBSERVATIONS = int(env("ALLMENDE_STA_MAX_OBSERVATIONS", "100000"))
 
+# MQTT (SensorThings MQTT extension): the broker (empty: no MQTT), the subscriber's
+# client id and session lifetime, observations per stored batch, days message keys are
+# kept (redelivery guard), and whether changes are announced.
+ALLMENDE_MQTT_URL = env("ALLMENDE_MQTT_URL", "")
+ALLMENDE_MQTT_CLIENT_ID = env("ALLMENDE_MQTT_CLIENT_ID", "allmende-worker")
+ALLMENDE_MQTT_SESSION_HOURS = int(env("ALLMENDE_MQTT_SESSION_HOURS", "168"))
+ALLMENDE_MQTT_BATCH = int(env("ALLMENDE_MQTT_BATCH", "2000"))
+ALLMENDE_MQTT_KEY_DAYS = int(env("ALLMENDE_MQTT_KEY_DAYS", "7"))
+ALLMENDE_MQTT_PUBLISH = env_bool("ALLMENDE_MQTT_PUBLISH", True)
+
 # Background worker (scheduled harvests, checks), started by `allmende serve`.
 ALLMENDE_RUN_WORKER = env_bool("ALLMENDE_RUN_WORKER", True)
 

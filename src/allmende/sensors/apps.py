@@ -6,3 +6,20 @@ class SensorsConfig(AppConfig):
     name = "allmende.sensors"
     label = "sensors"
     verbose_name = _("Sensor hub")
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from allmende.core.worker import register_periodic, register_service
+
+        from .services.ingest import forget_old_keys
+
+        # Message keys (redelivery guard) are kept for ALLMENDE_MQTT_KEY_DAYS.
+        register_periodic("sensors.keys", 3600, forget_old_keys)
+        if settings.ALLMENDE_MQTT_URL:
+            from .mqtt import publisher
+            from .mqtt.subscriber import run_subscriber
+
+            register_service("sensors.mqtt", run_subscriber)
+            if settings.ALLMENDE_MQTT_PUBLISH:
+                publisher.connect()

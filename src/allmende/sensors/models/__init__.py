@@ -12,10 +12,12 @@ from .entities import (
     Sensor,
     Thing,
 )
+from .messages import DeadLetter
 from .observations import Observation, ObservationHour, ReceivedMessage
 
 __all__ = [
     "Datastream",
+    "DeadLetter",
     "FeatureOfInterest",
     "HistoricalLocation",
     "Location",

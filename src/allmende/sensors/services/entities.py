@@ -32,6 +32,7 @@ from allmende.core.models import Organisation
 from allmende.core.rules import can_edit_for
 
 from .. import models as m
+from ..signals import entity_deleted, entity_saved
 from ..sta.entities import BY_MODEL, ENTITY_SETS, EntityType, Nav, Prop
 from ..sta.errors import StaError, bad_request
 from ..sta.values import (
@@ -53,15 +54,18 @@ class Writer:
 
     user: Any
     organisation: Organisation | None
+    #: the broker's messages: the broker decides who may publish (see docs/sensors.md)
+    trusted: bool = False
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    _features: dict[int, int] = field(default_factory=dict)  # location id -> feature id
+    _features: dict[int, int] = field(default_factory=dict)  # thing id -> feature id
+    _found: dict[tuple[type, int], Model] = field(default_factory=dict)
 
     # -- permissions ----------------------------------------------------------------------
 
     def check(self, obj: Model) -> None:
         """Refuse unless the writer may change ``obj``."""
         organisation = getattr(obj, "organisation", None)
-        if getattr(self.user, "is_superuser", False):
+        if self.trusted or getattr(self.user, "is_superuser", False):
             return
         if organisation is None or not can_edit_for(self.user, organisation):
             etype = BY_MODEL[type(obj)]
@@ -116,6 +120,7 @@ class Writer:
         for nav in etype.navs:
             if nav.many and nav.name in data:
                 self._create_members(etype, obj, nav, data[nav.name])
+        _saved(etype, obj.pk)
         return obj
 
     def _parents(
@@ -137,11 +142,14 @@ class Writer:
     def existing(self, etype: EntityType, pk: Any) -> Model:
         if not isinstance(pk, int) or isinstance(pk, bool):
             raise bad_request(_("@iot.id must be an integer"))
-        obj = etype.model.objects.filter(pk=pk).first()
+        obj = self._found.get((etype.model, pk))
         if obj is None:
-            raise bad_request(
-                _("%(type)s(%(id)s) does not exist") % {"type": etype.plural, "id": pk}
-            )
+            obj = etype.model.objects.filter(pk=pk).first()
+            if obj is None:
+                raise bad_request(
+                    _("%(type)s(%(id)s) does not exist") % {"type": etype.plural, "id": pk}
+                )
+            self._found[(etype.model, pk)] = obj
         return obj
 
     def _create_members(self, etype: EntityType, obj: Model, nav: Nav, items: Any) -> None:
@@ -283,6 +291,8 @@ class Writer:
         if given is not None:
             return self._create(ENTITY_SETS["FeaturesOfInterest"], given).pk
         thing_id = series.thing_id  # type: ignore[attr-defined]
+        if thing_id in self._features:
+            return self._features[thing_id]
         location = (
             m.Location.objects.filter(things=thing_id)
             .order_by("-pk")
@@ -293,8 +303,6 @@ class Writer:
             raise bad_request(
                 _("the Observation names no FeatureOfInterest and its Thing has no Location")
             )
-        if location.pk in self._features:
-            return self._features[location.pk]
         if location.feature_id is None:
             full = m.Location.objects.get(pk=location.pk)
             feature = m.FeatureOfInterest.objects.create(
@@ -310,7 +318,7 @@ class Writer:
             )
             m.Location.objects.filter(pk=full.pk).update(feature=feature)
             location.feature_id = feature.pk
-        self._features[location.pk] = location.feature_id
+        self._features[thing_id] = location.feature_id
         return location.feature_id
 
     # -- update ---------------------------------------------------------------------------
@@ -339,6 +347,7 @@ class Writer:
                     )
                     setattr(obj, nav.path, linked)
             obj.save()
+            _saved(etype, obj.pk)
             return obj
 
     def _replace_members(self, etype: EntityType, obj: Model, nav: Nav, items: Any) -> None:
@@ -395,14 +404,16 @@ class Writer:
     # -- delete ---------------------------------------------------------------------------
 
     def delete(self, etype: EntityType, obj: Model) -> None:
+        pk = obj.pk
         with transaction.atomic():
             self.check(obj)
             if isinstance(obj, m.Observation):
                 series = (obj.datastream_id, obj.multi_datastream_id)
-                m.Observation.objects.filter(pk=obj.pk).delete()
+                m.Observation.objects.filter(pk=pk).delete()
                 refresh_series([series[0]] if series[0] else [], [series[1]] if series[1] else [])
-                return
-            _delete_cascade(obj)
+            else:
+                _delete_cascade(obj)
+            transaction.on_commit(lambda: entity_deleted.send(sender=Writer, etype=etype, pk=pk))
 
 
 def _delete_cascade(obj: Model) -> None:
@@ -436,6 +447,10 @@ def _delete_cascade(obj: Model) -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _saved(etype: EntityType, pk: int) -> None:
+    transaction.on_commit(lambda: entity_saved.send(sender=Writer, etype=etype, pk=pk))
 
 
 def _as_object(data: Any, etype: EntityType) -> dict:

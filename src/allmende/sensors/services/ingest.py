@@ -19,6 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from ..models import ObservationHour
+from ..signals import observations_stored
 
 #: Rows per INSERT statement (13 parameters each: well under SQLite's limit).
 CHUNK = 500
@@ -55,14 +56,24 @@ def store_observations(
     with transaction.atomic():
         if keys is not None:
             fresh = _claim_keys({k for k in keys if k})
-            chosen = [i for i, k in enumerate(keys) if not k or k in fresh]
-            # one message may carry several observations: the key is claimed once
+            chosen = []
+            for i, key in enumerate(keys):
+                if not key:
+                    chosen.append(i)
+                elif key in fresh:  # stored now, by its first occurrence only
+                    fresh.discard(key)
+                    chosen.append(i)
         else:
             chosen = list(range(len(observations)))
         rows = [observations[i] for i in chosen]
         ids = _insert(rows) if rows else []
         _roll_up(rows)
         _advance(rows, ids)
+        if ids and observations_stored.has_listeners():
+            stored = list(zip(ids, rows, strict=True))
+            transaction.on_commit(
+                lambda: observations_stored.send(sender=NewObservation, observations=stored)
+            )
     out: list[int | None] = [None] * len(observations)
     for i, pk in zip(chosen, ids, strict=True):
         out[i] = pk
@@ -321,3 +332,14 @@ def _refresh_one(model, observation_model, column: str, pk: int) -> None:
         )
         for hour, e in sums.items()
     )
+
+
+def forget_old_keys() -> int:
+    """Forget message keys older than ``ALLMENDE_MQTT_KEY_DAYS`` (a worker task)."""
+    from django.conf import settings
+
+    from ..models import ReceivedMessage
+
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=settings.ALLMENDE_MQTT_KEY_DAYS)
+    deleted, _ = ReceivedMessage.objects.filter(received__lt=cutoff).delete()
+    return deleted

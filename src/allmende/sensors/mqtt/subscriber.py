@@ -1,0 +1,200 @@
+"""The MQTT subscriber: observations published to the creation topics are stored.
+
+It runs as a worker service. It connects with a fixed client id
+(``ALLMENDE_MQTT_CLIENT_ID``), a persistent session (clean start off, session expiry
+``ALLMENDE_MQTT_SESSION_HOURS``) and subscribes to ``v1.1/#`` with QoS 1 and "no local"
+(its own announcements do not come back). So while the worker is down or restarting, the
+broker keeps the messages for it.
+
+Messages are taken in batches (up to ``ALLMENDE_MQTT_BATCH``, or what arrived within a
+fifth of a second) and stored in one transaction; only after it commits are they
+acknowledged. A worker killed in between gets them again: each message has a key (the
+MQTT 5 user property ``idempotency-key`` if the sender gives one, else a hash of topic
+and payload — plus the packet id when the payload has no phenomenonTime, since such
+payloads may repeat legitimately), claimed in the same transaction, so a redelivered
+message is stored once. A message that cannot be stored (no JSON, unknown Datastream,
+bad values) goes to the dead-letter list with the reason and is acknowledged.
+Announcements of entities (JSON with ``@iot.id``) and other topics are ignored.
+"""
+
+import hashlib
+import json
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from ..models import DeadLetter
+from ..services.entities import Writer
+from ..services.ingest import NewObservation, store_observations
+from ..sta.errors import StaError
+from .connection import Broker, configured_broker, make_client
+from .topics import CreateTopic, create_topic
+
+log = logging.getLogger("allmende.sensors.mqtt")
+SUBSCRIPTION = "v1.1/#"
+
+
+@dataclass
+class Message:
+    topic: str
+    payload: bytes
+    mid: int
+    qos: int
+    key: str | None = None  # from the sender (MQTT 5 user property)
+
+
+def run_subscriber(stop: threading.Event) -> None:
+    """The worker service: subscribe and store until ``stop`` is set."""
+    broker = configured_broker()
+    if broker is None:
+        stop.wait()
+        return
+    Subscriber(broker).run(stop)
+
+
+class Subscriber:
+    def __init__(self, broker: Broker, client_id: str | None = None):
+        self.broker = broker
+        self.client_id = client_id or settings.ALLMENDE_MQTT_CLIENT_ID
+        self.inbox: queue.Queue[Message] = queue.Queue()
+        self.connected = threading.Event()
+
+    def run(self, stop: threading.Event) -> None:
+        from paho.mqtt.packettypes import PacketTypes
+        from paho.mqtt.properties import Properties
+
+        client = make_client(self.broker, self.client_id, manual_ack=True)
+        client.on_connect = self._on_connect
+        client.on_message = self._on_message
+        client.on_disconnect = lambda *args: self.connected.clear()
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = settings.ALLMENDE_MQTT_SESSION_HOURS * 3600
+        client.connect(
+            self.broker.host,
+            self.broker.port,
+            keepalive=30,
+            clean_start=False,
+            properties=properties,
+        )
+        client.loop_start()
+        try:
+            while not stop.is_set():
+                batch = self._next_batch(stop)
+                if batch:
+                    for message in handle_batch(batch):
+                        client.ack(message.mid, message.qos)
+        finally:
+            client.disconnect()
+            client.loop_stop()
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
+        from paho.mqtt.subscribeoptions import SubscribeOptions
+
+        if reason_code.is_failure:
+            log.error("MQTT broker refused the connection: %s", reason_code)
+            return
+        client.subscribe(SUBSCRIPTION, options=SubscribeOptions(qos=1, noLocal=True))
+        self.connected.set()
+        log.info("MQTT subscriber connected (session present: %s)", flags.session_present)
+
+    def _on_message(self, client, userdata, message) -> None:
+        key = None
+        props = getattr(message, "properties", None)
+        for name, value in getattr(props, "UserProperty", None) or ():
+            if name == "idempotency-key":
+                key = f"k:{value}"[:64]
+        self.inbox.put(Message(message.topic, message.payload, message.mid, message.qos, key))
+
+    def _next_batch(self, stop: threading.Event) -> list[Message]:
+        try:
+            first = self.inbox.get(timeout=0.5)
+        except queue.Empty:
+            return []
+        batch = [first]
+        deadline = time.monotonic() + 0.2
+        while len(batch) < settings.ALLMENDE_MQTT_BATCH and not stop.is_set():
+            try:
+                batch.append(self.inbox.get(timeout=max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                break
+        return batch
+
+
+def handle_batch(batch: list[Message]) -> list[Message]:
+    """Store what the messages create (one transaction) and return the messages to
+    acknowledge: all of them, unless the database failed (then it raises)."""
+    try:
+        with transaction.atomic():
+            _store(batch)
+    except IntegrityError:  # a series vanished meanwhile, say: one by one, to find it
+        for message in batch:
+            try:
+                with transaction.atomic():
+                    _store([message])
+            except IntegrityError as exc:
+                _dead(message, str(exc))
+    return batch
+
+
+def _store(batch: list[Message]) -> None:
+    writer = Writer(user=None, organisation=None, trusted=True)
+    observations: list[NewObservation] = []
+    keys: list[str | None] = []
+    for message in batch:
+        topic = create_topic(message.topic)
+        if topic is None:
+            continue  # announcements and other topics
+        try:
+            new = decode(writer, topic, message.payload)
+        except (ValueError, StaError) as exc:
+            _dead(message, getattr(exc, "message", None) or str(exc))
+            continue
+        if new is None:
+            continue
+        observations.append(new)
+        keys.append(message.key or _key(message, new))
+    if observations:
+        store_observations(observations, keys)
+
+
+def decode(writer: Writer, topic: CreateTopic, payload: bytes) -> NewObservation | None:
+    """The observation a message creates; None for an announcement (JSON with @iot.id)."""
+    try:
+        data: Any = json.loads(payload)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"no JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError("the payload must be a JSON object (one Observation)")
+    if "@iot.id" in data:
+        return None
+    if topic.via is not None:
+        name = {
+            "Datastreams": "Datastream",
+            "MultiDatastreams": "MultiDatastream",
+            "FeaturesOfInterest": "FeatureOfInterest",
+        }[topic.via]
+        link = {"@iot.id": topic.pk}
+        if data.get(name, link) != link:
+            raise ValueError(f"the payload names another {name} than the topic")
+        data = {**data, name: link}
+    new, _series = writer.observation(data)
+    return new
+
+
+def _key(message: Message, new: NewObservation) -> str:
+    digest = hashlib.sha256(message.topic.encode() + b"\0" + message.payload)
+    if b"phenomenonTime" not in message.payload:
+        digest.update(b"\0%d" % message.mid)  # the same payload may come again, later
+    return "h:" + digest.hexdigest()[:62]
+
+
+def _dead(message: Message, reason: str) -> None:
+    DeadLetter.objects.create(
+        source="mqtt", topic=message.topic[:1000], payload=message.payload, reason=reason
+    )

@@ -1,0 +1,140 @@
+"""MQTT against the machine's real Mosquitto (127.0.0.1:1883): creating observations by
+publishing, announcements to subscribers, dead letters, redelivery stored once."""
+
+import json
+import threading
+import time
+import uuid
+
+import paho.mqtt.client as mqtt
+import pytest
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from allmende.sensors.models import DeadLetter, Observation
+from allmende.sensors.mqtt import publisher
+from allmende.sensors.mqtt.connection import broker_from_url
+from allmende.sensors.mqtt.subscriber import Subscriber
+
+from .conftest import THING
+
+BROKER = "mqtt://127.0.0.1:1883"
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _client(prefix: str) -> mqtt.Client:
+    client = mqtt.Client(
+        mqtt.CallbackAPIVersion.VERSION2,
+        client_id=f"{prefix}-{uuid.uuid4().hex[:8]}",
+        protocol=mqtt.MQTTv5,
+    )
+    client.connect("127.0.0.1", 1883)
+    client.loop_start()
+    return client
+
+
+def _wait(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def subscriber(settings):
+    """The worker's subscriber in a thread, on a session of its own (dropped after)."""
+    settings.ALLMENDE_MQTT_URL = BROKER
+    client_id = f"allmende-test-{uuid.uuid4().hex[:8]}"
+    running = Subscriber(broker_from_url(BROKER), client_id)
+    stop = threading.Event()
+    thread = threading.Thread(target=running.run, args=(stop,), daemon=True)
+    thread.start()
+    assert running.connected.wait(10), "subscriber did not connect"
+    time.sleep(0.2)  # the subscription is acknowledged
+    yield running
+    stop.set()
+    thread.join(10)
+    end = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+    end.connect("127.0.0.1", 1883, clean_start=True)  # forget the session
+    end.disconnect()
+
+
+def _stream(sta, public) -> int:
+    thing = sta.made("Things", THING)
+    return public.get(f"Things({thing})/Datastreams").json()["value"][0]["@iot.id"]
+
+
+def test_publishing_to_the_creation_topics_stores_observations(subscriber, sta, public):
+    stream = _stream(sta, public)
+    sender = _client("device")
+    sender.publish(
+        f"v1.1/Datastreams({stream})/Observations",
+        json.dumps({"phenomenonTime": "2026-06-01T10:00:00Z", "result": 41.5}),
+        qos=1,
+    ).wait_for_publish(5)
+    sender.publish(
+        "v1.1/Observations",
+        json.dumps({"result": 7, "Datastream": {"@iot.id": stream}}),
+        qos=1,
+    ).wait_for_publish(5)
+    assert _wait(lambda: Observation.objects.count() == 2)
+    results = sorted(Observation.objects.values_list("number", flat=True))
+    assert results == [7.0, 41.5]
+    sender.disconnect()
+
+
+def test_bad_messages_become_dead_letters_and_announcements_are_ignored(subscriber, sta, public):
+    stream = _stream(sta, public)
+    sender = _client("device")
+    topic = f"v1.1/Datastreams({stream})/Observations"
+    for payload in (
+        b"{kaputt",
+        json.dumps({"result": 1, "colour": "red"}).encode(),
+        json.dumps({"@iot.id": 5, "result": 1}).encode(),  # an announcement, not a create
+    ):
+        sender.publish(topic, payload, qos=1).wait_for_publish(5)
+    sender.publish("v1.1/Datastreams(999999)/Observations", b'{"result": 1}', qos=1)
+    assert _wait(lambda: DeadLetter.objects.count() == 3)
+    reasons = sorted(DeadLetter.objects.values_list("reason", flat=True))
+    assert any("no JSON" in r for r in reasons)
+    assert any("colour" in r for r in reasons)
+    assert any("999999" in r for r in reasons)
+    assert bytes(DeadLetter.objects.get(reason__contains="no JSON").payload) == b"{kaputt"
+    time.sleep(0.5)
+    assert not Observation.objects.exists()
+    sender.disconnect()
+
+
+def test_a_redelivered_message_is_stored_once(subscriber, sta, public):
+    stream = _stream(sta, public)
+    sender = _client("device")
+    topic = f"v1.1/Datastreams({stream})/Observations"
+    payload = json.dumps({"phenomenonTime": "2026-06-01T10:00:00Z", "result": 3})
+    keyed = Properties(PacketTypes.PUBLISH)
+    keyed.UserProperty = ("idempotency-key", "uplink-4711")
+    for _ in range(2):  # as a sender does when its first PUBACK got lost
+        sender.publish(topic, payload, qos=1).wait_for_publish(5)
+        sender.publish(topic, json.dumps({"result": 9}), qos=1, properties=keyed)
+    assert _wait(lambda: Observation.objects.count() == 2)
+    time.sleep(0.5)
+    assert sorted(Observation.objects.values_list("number", flat=True)) == [3.0, 9.0]
+    sender.disconnect()
+
+
+def test_new_observations_are_announced_to_subscribers(settings, sta, public):
+    settings.ALLMENDE_MQTT_URL = BROKER
+    publisher.connect()
+    stream = _stream(sta, public)
+    heard: list[tuple[str, dict]] = []
+    listener = _client("dashboard")
+    listener.on_message = lambda c, u, m: heard.append((m.topic, json.loads(m.payload)))
+    listener.subscribe(f"v1.1/Datastreams({stream})/Observations", qos=0)
+    time.sleep(0.3)
+    made = sta.made(f"Datastreams({stream})/Observations", {"result": 12.5})
+    assert _wait(lambda: len(heard) == 1)
+    topic, body = heard[0]
+    assert topic == f"v1.1/Datastreams({stream})/Observations"
+    assert body["@iot.id"] == made and body["result"] == 12.5
+    listener.disconnect()
