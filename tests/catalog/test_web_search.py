@@ -166,6 +166,9 @@ def test_suggestions_are_wired_to_the_search_box_without_needing_script(client, 
     assert 'list="q-suggestions"' in page and '<datalist id="q-suggestions"></datalist>' in page
     assert 'data-suggest-url="/datasets/suggest"' in page
     assert '<script src="/static/allmende/js/dataset-suggest.js" defer></script>' in page
+    home = client.get("/").content.decode()  # the home page's search box as well
+    assert 'list="home-q-suggestions"' in home and 'data-suggest-url="/datasets/suggest"' in home
+    assert "allmende/js/dataset-suggest.js" in home
     script = client.get("/static/allmende/js/dataset-suggest.js")
     assert script.status_code == 200
     body = b"".join(script.streaming_content) if script.streaming else script.content
