@@ -1,5 +1,6 @@
 """Shared fixtures: organisations, people with roles, clients, datasets made by services."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from allmende.core.models import Membership, Organisation, User
 from allmende.core.services.organisations import add_member
 
 DATA = Path(__file__).parent / "data"
+EU = "http://publications.europa.eu/resource/authority/"
+CC_BY = "http://dcat-ap.de/def/licenses/cc-by/4.0"
 
 
 @pytest.fixture(autouse=True)
@@ -122,10 +125,23 @@ def make_fields(**overrides) -> EntryFields:
 
 
 @pytest.fixture
-def dataset(organisation, editor):
-    """A published dataset with one linked CSV distribution."""
-    ds = create_dataset(publisher=organisation, fields=make_fields(), by=editor)
-    add_distribution(
+def committed(django_capture_on_commit_callbacks):
+    """Run a service and its after-commit signals (tests roll back, nothing commits), so
+    the search index and the SPARQL store follow as they do after a real commit."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def dataset(organisation, editor, committed):
+    """A published dataset with one linked CSV distribution (indexed for search)."""
+    ds = committed(create_dataset, publisher=organisation, fields=make_fields(), by=editor)
+    committed(
+        add_distribution,
         ds,
         fields=DistributionFields(
             iri="",
@@ -136,4 +152,57 @@ def dataset(organisation, editor):
         ),
         by=editor,
     )
-    return publish_dataset(ds, by=editor)
+    return committed(publish_dataset, ds, by=editor)
+
+
+@pytest.fixture
+def publish(organisation, editor, committed):
+    """Make a published dataset: ``publish(title, modified=None, **fields)``."""
+    from allmende.catalog import search
+    from allmende.catalog.models import Dataset
+
+    def make(title: str, modified: datetime | None = None, **fields) -> Dataset:
+        fields = make_fields(title=title, **fields)
+        draft = committed(create_dataset, publisher=organisation, fields=fields, by=editor)
+        dataset = committed(publish_dataset, draft, by=editor)
+        if modified:  # the services stamp "now"; a date of the past, as harvests bring
+            Dataset.objects.filter(pk=dataset.pk).update(modified=modified)
+            search.index_datasets([dataset.pk])
+        return dataset
+
+    return make
+
+
+@pytest.fixture
+def catalogue(dataset, publish) -> dict:
+    """Four published datasets to search: Baumkataster (``dataset``: ENVI, dl-by-de, CSV,
+    in Jena, modified now), Radwege (TRAN, 2024), Parkhäuser (TRAN, CC BY, 2023) and
+    Luftqualität (ENVI, 2025)."""
+    return {
+        "baum": dataset,
+        "rad": publish(
+            "Radwege",
+            modified=datetime(2024, 3, 1, tzinfo=UTC),
+            description="Radwege und Fahrradstraßen",
+            keywords=["Verkehr", "Umwelt"],
+            themes=[EU + "data-theme/TRAN"],
+            political_geocoding="",
+        ),
+        "park": publish(
+            "Parkhäuser",
+            modified=datetime(2023, 6, 1, tzinfo=UTC),
+            description="Belegung der Parkhäuser",
+            keywords=["Verkehr"],
+            themes=[EU + "data-theme/TRAN"],
+            license=CC_BY,
+            political_geocoding="",
+        ),
+        "luft": publish(
+            "Luftqualität",
+            modified=datetime(2025, 1, 1, tzinfo=UTC),
+            description="Messwerte der Luft an Bäumen",
+            keywords=["Umwelt"],
+            themes=[EU + "data-theme/ENVI"],
+            political_geocoding="",
+        ),
+    }

@@ -94,3 +94,29 @@ def test_any_input_parses_or_raises_search_query_error(text):
 def test_arbitrary_text_never_crashes(text):
     with contextlib.suppress(SearchQueryError):
         fq.parse(text)
+
+
+def test_trees_become_search_criteria():
+    from datetime import UTC, datetime
+
+    from django.db.models import Q
+
+    from allmende.catalog.ckan_api.search import criteria_for
+
+    found = criteria_for(
+        [
+            fq.parse("tags:(a OR b) -groups:envi Baum"),
+            fq.parse("metadata_modified:{2024-01-01T00:00:00Z TO 2025-01-01T00:00:00Z}"),
+            fq.parse("+dataset_type:dataset"),
+        ]
+    )
+    assert found.words == ["Baum"]
+    assert found.filters == {"keyword": ["a", "b"]}
+    assert found.exclude == {"theme": ["ENVI", "envi"]}
+    # The index keeps seconds: excluded bounds move by a second (below: a microsecond).
+    assert found.modified_from == datetime(2024, 1, 1, 0, 0, 1, tzinfo=UTC)
+    assert found.modified_until == datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    assert not found.database and not found.nothing and not found.public_only
+    by_name = criteria_for([fq.parse("name:a OR -name:b"), fq.parse("capacity:public")])
+    assert by_name.database == [Q(name="a") | ~Q(name="b")] and by_name.public_only
+    assert criteria_for([fq.parse("state:deleted")]).nothing

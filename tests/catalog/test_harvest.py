@@ -271,7 +271,7 @@ def test_the_worker_runs_due_harvests(source):
     assert due["catalog.harvest"] == 10
 
 
-def test_staff_manage_sources_in_the_web_ui(site, db, client, editor):
+def test_staff_manage_sources_in_the_web_ui(site, db, client, editor, committed):
     from allmende.core.models import User
 
     url = publish_pages(site, [[record(1)]])
@@ -286,7 +286,7 @@ def test_staff_manage_sources_in_the_web_ui(site, db, client, editor):
     source = HarvestSource.objects.get(name="web")
     assert source.next_run_at is None  # manual only
     assert client.post("/harvest/web/run/").status_code == 302
-    (run,) = run_due_harvests()
+    (run,) = committed(run_due_harvests)  # the search index follows on commit
     assert run.created == 1
     for page_url in ["/harvest/", "/harvest/web/", f"/harvest/web/runs/{run.pk}/"]:
         assert client.get(page_url).status_code == 200, page_url

@@ -34,14 +34,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def poor(organisation, editor) -> Dataset:
+def poor(organisation, editor, committed) -> Dataset:
     """A published dataset without distributions, keywords, themes or licence."""
     fields = make_fields(
         title="Sitzungskalender", keywords=[], themes=[], license="", political_geocoding=""
     )
-    return publish_dataset(
-        create_dataset(publisher=organisation, fields=fields, by=editor), by=editor
-    )
+    draft = committed(create_dataset, publisher=organisation, fields=fields, by=editor)
+    return committed(publish_dataset, draft, by=editor)
 
 
 def test_measuring_stores_the_score_the_rating_facet_and_the_urls(dataset):
@@ -187,8 +186,8 @@ def test_the_dashboard_shows_catalogue_publishers_sources_and_history(
     assert client.get("/quality/?publisher=nobody").status_code == 404
 
 
-def test_datasets_can_be_filtered_by_rating(client, dataset, poor):
-    measure_stale()
+def test_datasets_can_be_filtered_by_rating(client, dataset, poor, committed):
+    committed(measure_stale)  # the ratings reach the search index on commit
     bands = dict(QualityMeasurement.objects.values_list("dataset__name", "band"))
     assert bands[dataset.name] != bands[poor.name]
     page = client.get(f"/datasets/?quality={bands[poor.name]}").content.decode()

@@ -281,6 +281,15 @@ def test_drafts_only_for_their_publishers(backend):
     assert sorted(ids(backend, all_drafts=True)) == [1, 2]
 
 
+def test_only_and_never_these_ids(backend):
+    backend.index([doc(1, "Bäume"), doc(2, "Bäume im Park"), doc(3, "Wasser")])
+    assert sorted(ids(backend, ids=(1, 3, 99))) == [1, 3]
+    assert ids(backend, text="Baum", ids=(2, 3)) == [2]
+    assert ids(backend, ids=()) == []
+    assert sorted(ids(backend, exclude_ids=(1,))) == [2, 3]
+    assert ids(backend, ids=(1, 2), exclude_ids=(1,)) == [2]
+
+
 def test_suggestions_while_typing(backend):
     backend.index(
         [

@@ -39,15 +39,16 @@ def test_public_pages_render(dataset, client):
     assert f"/dataset/{dataset.name}.ttl" in page.content.decode()
 
 
-def test_list_search_and_facets(dataset, organisation, editor, client):
-    other = create_dataset(
+def test_list_search_and_facets(dataset, organisation, editor, client, committed):
+    other = committed(
+        create_dataset,
         publisher=organisation,
         fields=make_fields(title="Parkhäuser", description="Belegung", keywords=["Parken"]),
         by=editor,
     )
     from allmende.catalog.services.datasets import publish_dataset
 
-    publish_dataset(other, by=editor)
+    committed(publish_dataset, other, by=editor)
     found = client.get("/datasets/", {"q": "Baumkataster"}).content.decode()
     assert dataset.get_absolute_url() in found and other.get_absolute_url() not in found
     by_keyword = client.get("/datasets/", {"keyword": "Parken"}).content.decode()

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.template.base import Lexer, TokenType
 
 from allmende.catalog.forms import DatasetForm
-from allmende.catalog.services.datasets import create_dataset, publish_dataset
+from allmende.catalog.services.datasets import create_dataset
 from allmende.catalog.services.graphs import DatasetError
 from allmende.core import i18n
 from allmende.core.models import Organisation
@@ -32,12 +32,9 @@ def _main(response) -> str:
 
 
 @pytest.fixture
-def german_only(organisation, editor):
-    """A published dataset with no English title or description."""
-    fields = make_fields(title="Haltestellen", title_en="", description="Alle Haltestellen.")
-    return publish_dataset(
-        create_dataset(publisher=organisation, fields=fields, by=editor), by=editor
-    )
+def german_only(publish):
+    """A published dataset with no English title or description (indexed for search)."""
+    return publish("Haltestellen", title_en="", description="Alle Haltestellen.")
 
 
 def _english(client):

@@ -1,7 +1,10 @@
-"""Forms for editors: dataset metadata and distributions."""
+"""Forms: the dataset search, and for editors dataset metadata and distributions."""
+
+import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import labels
@@ -171,4 +174,88 @@ class DistributionForm(forms.Form):
             download_url=data["download_url"],
             format=data["format"],
             media_type=data["media_type"].strip(),
+        )
+
+
+class DatasetSearchForm(forms.Form):
+    """The words, sorting, date range and map area of the dataset list (facet values are
+    read apart: they are open-ended lists). Invalid fields are reported and left out."""
+
+    #: Sort values of earlier versions of the page, still found in bookmarks.
+    OLD_SORTS = {"newest": "modified", "updated": "modified"}
+    SORTS = {
+        "relevance": _("Relevance"),
+        "modified": _("Last modified"),
+        "title": _("Title"),
+    }
+
+    q = forms.CharField(label=_("Search datasets"), max_length=200, required=False)
+    sort = forms.CharField(label=_("Sort by"), required=False)
+    modified_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    modified_until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    bbox = forms.CharField(
+        label=_("Map area"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "West, south, east and north edge in degrees (WGS 84), separated by commas, "
+            "e.g. 11.45,50.85,11.70,50.99 for Jena."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+    )
+
+    def __init__(self, data, **kwargs) -> None:
+        data = data.copy()
+        data["sort"] = self.OLD_SORTS.get(data.get("sort", ""), data.get("sort", ""))
+        data["q"] = data.get("q", "")[:200]
+        super().__init__(data, **kwargs)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].strip()
+
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data["sort"]
+        return sort if sort in self.SORTS else "relevance"
+
+    def clean_bbox(self) -> tuple[float, float, float, float] | None:
+        text = self.cleaned_data["bbox"].strip()
+        if not text:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in text.split(","))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter four numbers separated by commas: west, south, east, north."),
+                code="invalid",
+            ) from None
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise forms.ValidationError(
+                _(
+                    "West must not exceed east, nor south north; longitudes lie between "
+                    "-180 and 180, latitudes between -90 and 90."
+                ),
+                code="out_of_range",
+            )
+        return west, south, east, north
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("modified_from"), data.get("modified_until")
+        if start and end and start > end:
+            self.add_error("modified_until", _("The end lies before the start."))
+        return data
+
+    def modified_range(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """The valid date range as times: from the start of the first day to the end of
+        the last, in the site's time zone."""
+        start = self.cleaned_data.get("modified_from")
+        end = self.cleaned_data.get("modified_until")  # gone when it lies before the start
+        zone = timezone.get_current_timezone()
+        return (
+            dt.datetime.combine(start, dt.time.min, zone) if start else None,
+            dt.datetime.combine(end, dt.time.max, zone) if end else None,
         )

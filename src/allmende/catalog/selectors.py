@@ -42,9 +42,8 @@ def public_page(page: int, size: int) -> tuple[list[PageEntry], int]:
     return [PageEntry(iri, kind, graph) for iri, kind, graph in rows], total
 
 
+# The JSON API's filters (the HTML list and the CKAN API use the search engine).
 FACETS = ("publisher", "theme", "format", "license", "keyword", "quality")
-# The rating facet is listed from the best band down, not by count.
-_BAND_ORDER = {"excellent": 0, "good": 1, "sufficient": 2, "bad": 3}
 # Each ends with the key, so pages never overlap or skip rows with equal sort values.
 SORTS = {
     "title": ("title", "id"),
@@ -81,25 +80,6 @@ def search_datasets(
                 pk__in=DatasetFacet.objects.filter(facet=facet, value__in=values).values("dataset")
             )
     return queryset.distinct().order_by(*SORTS.get(sort, SORTS["title"]))
-
-
-def facet_counts(queryset, limit: int = 12) -> dict[str, list[tuple[str, int]]]:
-    """Per facet, the most frequent values among ``queryset`` with their counts."""
-    from django.db.models import Count
-
-    rows = (
-        DatasetFacet.objects.filter(dataset__in=queryset.values("pk"))
-        .values("facet", "value")
-        .annotate(n=Count("dataset", distinct=True))
-        .order_by("facet", "-n", "value")
-    )
-    out: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
-    for row in rows:
-        bucket = out[row["facet"]]
-        if len(bucket) < (limit if row["facet"] == "keyword" else 50):
-            bucket.append((row["value"], row["n"]))
-    out["quality"].sort(key=lambda item: _BAND_ORDER.get(item[0], 9))
-    return out
 
 
 def home_figures(request) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import ckan, edit, harvest, html, quality, rdf, sparql
+from .views import ckan, edit, harvest, html, listing, quality, rdf, sparql
 
 app_name = "catalog"
 
@@ -12,7 +12,8 @@ urlpatterns = [
         rdf.dataset_document,
         name="dataset-rdf",
     ),
-    path("datasets/", html.dataset_list, name="dataset-list"),
+    path("datasets/", listing.dataset_list, name="dataset-list"),
+    path("datasets/suggest", listing.dataset_suggest, name="dataset-suggest"),
     path("datasets/new/", edit.dataset_create, name="dataset-create"),
     path("dataset/<slug:name>", html.dataset_detail, name="dataset"),
     path(

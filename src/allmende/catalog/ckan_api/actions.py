@@ -83,11 +83,12 @@ def _facets(params: dict[str, Any]) -> list[str]:
 @action("package_search")
 def package_search(params: dict[str, Any], user: Any) -> dict[str, Any]:
     """Search datasets. Parameters: q (free text, or field:value), fq and fq_list
-    (filters: organization, groups, tags, res_format, license_id, name,
-    metadata_modified:[X TO Y]; AND, OR, NOT, -, parentheses), sort ("score desc,
-    metadata_modified desc"; also metadata_created, title_string, name), rows (default 10,
-    at most 1000), start, facet.field (JSON list), facet.limit (default 50, -1 for all),
-    facet.mincount, include_private (drafts of your organisations, with a token)."""
+    (filters: organization, groups, tags, res_format, license_id, name, text,
+    metadata_modified:[X TO Y], metadata_created:[X TO Y], capacity; AND, NOT, -,
+    parentheses; OR between values of one field), sort ("score desc, metadata_modified
+    desc"; also title_string asc, name asc), rows (default 10, at most 1000), start,
+    facet.field (JSON list), facet.limit (default 50, -1 for all), facet.mincount,
+    include_private (drafts of your organisations, with a token)."""
     sort = params.get("sort") or "score desc, metadata_modified desc"
     q = params.get("q") or ""
     if not isinstance(q, str) or not isinstance(sort, str):

@@ -45,6 +45,8 @@ class SearchQuery:
     ``filters`` keep documents having, for every facet named, at least one of the values;
     ``exclude`` drops documents having any of the values. Date ranges are inclusive and
     either end may be ``None``. ``bbox`` keeps documents whose bounding box intersects it.
+    ``ids``, when not None, keeps only those documents (an empty tuple finds nothing);
+    ``exclude_ids`` drops those (for conditions only the database can answer).
     With ``sort="relevance"`` and no text the results come in title order. Facet counts
     are taken over all matching documents (filters included), the ``facet_limit`` most
     frequent values per facet, ties by value.
@@ -61,6 +63,8 @@ class SearchQuery:
     issued_from: datetime | None = None
     issued_until: datetime | None = None
     bbox: BBox | None = None
+    ids: tuple[int, ...] | None = None
+    exclude_ids: tuple[int, ...] = ()
     sort: Sort = "relevance"
     offset: int = 0
     limit: int = 20

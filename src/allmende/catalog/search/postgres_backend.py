@@ -76,6 +76,12 @@ def _where(query: SearchQuery) -> tuple[str, str, list]:
         west, south, east, north = (float(v) for v in query.bbox)
         where.append("west <= %s AND east >= %s AND south <= %s AND north >= %s")
         params += [east, west, north, south]
+    if query.ids is not None:
+        where.append("id = ANY(%s)")
+        params.append(list(query.ids))
+    if query.exclude_ids:
+        where.append("NOT (id = ANY(%s))")
+        params.append(list(query.exclude_ids))
     if not query.all_drafts:
         where.append("(published OR publisher_id = ANY(%s))")
         params.append(list(query.draft_publishers))

@@ -29,6 +29,10 @@ def build_query(ix: tantivy.Index, schema: tantivy.Schema, query: SearchQuery) -
         if values:
             clauses.append((Occur.MustNot, Query.term_set_query(schema, _facet(name), values)))
     clauses += [(Occur.Must, q) for q in _ranges(schema, query)]
+    if query.ids is not None:
+        clauses.append((Occur.Must, Query.term_set_query(schema, "id", list(query.ids))))
+    if query.exclude_ids:
+        clauses.append((Occur.MustNot, Query.term_set_query(schema, "id", list(query.exclude_ids))))
     if not query.all_drafts:
         clauses.append((Occur.Must, _visibility(schema, query.draft_publishers)))
     return Query.boolean_query(clauses)

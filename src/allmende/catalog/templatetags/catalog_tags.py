@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 from django.http import QueryDict
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import get_language
 
 from .. import labels
@@ -50,6 +50,31 @@ def without(query: QueryDict, key: str, value: str = "") -> str:
         copy.setlist(key, [v for v in copy.getlist(key) if v != value])
     else:
         copy.pop(key, None)
+    return copy.urlencode()
+
+
+@register.simple_tag
+def hidden_inputs(query: QueryDict, skip: str = "", keep: str = "") -> str:
+    """Hidden inputs carrying the parameters of ``query`` into another form on the page:
+    all but those named in ``skip`` (or only those named in ``keep``); never the page."""
+    skipped, kept = set(skip.split()) | {"page"}, set(keep.split())
+    pairs = (
+        (key, value)
+        for key, values in query.lists()
+        if key not in skipped and (not kept or key in kept)
+        for value in values
+        if value
+    )
+    return format_html_join("", '<input type="hidden" name="{}" value="{}">', pairs)
+
+
+@register.simple_tag
+def only(query: QueryDict, keep: str) -> str:
+    """The query string with only the parameters named in ``keep``."""
+    copy = QueryDict(mutable=True)
+    for key in keep.split():
+        if values := [v for v in query.getlist(key) if v]:
+            copy.setlist(key, values)
     return copy.urlencode()
 
 

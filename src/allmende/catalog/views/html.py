@@ -1,4 +1,4 @@
-"""The catalogue's pages for people: list with search and facets, dataset, publishers."""
+"""The catalogue's pages for people: dataset, publishers (the list is in listing.py)."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -13,35 +13,11 @@ from allmende.core.rules import can_edit_for
 
 from .. import preview
 from ..models import Dataset
-from ..selectors import FACETS, SORTS, facet_counts, harvest_last_seen, search_datasets
+from ..selectors import harvest_last_seen
 from .quality import dataset_quality
 from .rdf import dataset_rdf, preferred_rdf_extension, rdf_response
 
 PAGE_SIZE = 20
-
-
-@require_GET
-def dataset_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:200]
-    sort = request.GET.get("sort", "title")
-    filters = {f: request.GET.getlist(f) for f in FACETS if request.GET.getlist(f)}
-    harvest = request.GET.get("harvest", "")[:100]
-    results = search_datasets(request.user, q=q, filters=filters, sort=sort, harvest=harvest)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    chosen = [(facet, value) for facet, values in filters.items() for value in values]
-    return render(
-        request,
-        "catalog/dataset_list.html",
-        {
-            "page": page,
-            "q": q,
-            "sort": sort if sort in SORTS else "title",
-            "facets": facet_counts(results),
-            "chosen": chosen,
-            "selected": filters,
-            "query": request.GET,
-        },
-    )
 
 
 @require_GET
