@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from ..models import DeadLetter
 from ..services.entities import Writer
@@ -92,6 +92,7 @@ class Subscriber:
         finally:
             client.disconnect()
             client.loop_stop()
+            connection.close()  # this thread's own database connection
 
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
         from paho.mqtt.subscribeoptions import SubscribeOptions
