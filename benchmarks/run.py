@@ -124,9 +124,9 @@ def bench_harvest() -> dict:
 
 
 def bench_sensors() -> dict:
-    from benchmarks.sensors import bench_ingest
+    from benchmarks.sensors import bench_ingest, bench_mqtt
 
-    return bench_ingest()
+    return {**bench_ingest(), **bench_mqtt()}
 
 
 def bench_shacl() -> dict:
@@ -176,6 +176,7 @@ def main() -> None:
                 "harvest_first_run_datasets_per_second": ">= 1000 (50,000 datasets)",
                 "harvest_unchanged_run_datasets_per_second": ">= 5000, with 0 writes",
                 "sta_data_array_observations_per_second": ">= 20000 (2 cores)",
+                "mqtt_observations_per_second": ">= 20000 (2 cores)",
             }
             print(json.dumps(results, indent=2))
     finally:

@@ -6,6 +6,8 @@ JSON parsing, checks, the bulk writer with its hourly roll-up), without a socket
 
 import json
 import os
+import subprocess
+import sys
 import time
 
 OBSERVATIONS = int(os.environ.get("BENCH_STA_OBSERVATIONS", "200000"))
@@ -97,3 +99,64 @@ def bench_ingest() -> dict:
         "sta_data_array_seconds": round(seconds, 2),
         "sta_data_array_observations_per_second": round(stored / seconds),
     }
+
+
+MQTT_MESSAGES = int(os.environ.get("BENCH_MQTT_OBSERVATIONS", "100000"))
+
+
+def bench_mqtt() -> dict:
+    """Sustained ingest through MQTT: a Mosquitto of our own, ``allmende worker`` as a
+    separate process on the benchmark's database, and a device process publishing
+    QoS-1 messages to ``v1.1/Datastreams(<id>)/Observations`` as fast as it can. The
+    figure is messages over the seconds from the first publish to the last stored."""
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+    from tests.sensors.processes import Site, broker
+
+    from allmende.sensors.models import Datastream, Observation
+
+    streams = list(Datastream.objects.values_list("pk", flat=True))
+    before = Observation.objects.count()
+    with tempfile.TemporaryDirectory() as folder, broker(Path(folder)) as mosquitto:
+        site = Site(Path(settings.VAR_DIR))
+        site.env["ALLMENDE_MQTT_URL"] = mosquitto.url
+        site.env["ALLMENDE_MQTT_CLIENT_ID"] = "bench-worker"
+        site.env["ALLMENDE_MQTT_PUBLISH"] = "0"
+        if os.environ.get("DATABASE_URL"):
+            site.env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+        worker = site.start("worker")
+        try:
+            _until(lambda: "MQTT subscriber connected" in _text(site.folder / "worker.log"), 60)
+            device = subprocess.Popen(
+                [sys.executable, "-m", "benchmarks.mqtt_device", mosquitto.url, str(MQTT_MESSAGES)]
+                + [str(s) for s in streams],
+                cwd=Path(__file__).resolve().parent.parent,
+            )
+            started = time.perf_counter()
+            _until(lambda: Observation.objects.count() - before >= MQTT_MESSAGES, 600)
+            seconds = time.perf_counter() - started
+            device.wait(60)
+        finally:
+            worker.terminate()
+            worker.wait(30)
+    stored = Observation.objects.count() - before
+    assert stored == MQTT_MESSAGES, stored
+    return {
+        "mqtt_observations": stored,
+        "mqtt_seconds": round(seconds, 2),
+        "mqtt_observations_per_second": round(stored / seconds),
+    }
+
+
+def _text(path) -> str:
+    return path.read_text() if path.exists() else ""
+
+
+def _until(condition, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError("timed out")
+        time.sleep(0.05)

@@ -8,6 +8,7 @@ import uuid
 
 import paho.mqtt.client as mqtt
 import pytest
+from django.db import OperationalError
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -34,10 +35,16 @@ def _client(prefix: str) -> mqtt.Client:
 
 
 def _wait(condition, seconds: float = 10.0) -> bool:
+    """Poll ``condition``. The test database is SQLite's shared in-memory one, whose
+    table locks refuse a read while the subscriber thread writes: that counts as "not
+    yet" (files in WAL mode, as in production, do not do that)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        try:
+            if condition():
+                return True
+        except OperationalError:
+            pass
         time.sleep(0.05)
     return condition()
 
@@ -138,3 +145,36 @@ def test_new_observations_are_announced_to_subscribers(settings, sta, public):
     assert topic == f"v1.1/Datastreams({stream})/Observations"
     assert body["@iot.id"] == made and body["result"] == 12.5
     listener.disconnect()
+
+
+def test_the_wire_reader_takes_packets_split_anywhere():
+    """Packets as a socket hands them out: in pieces, several at once, with MQTT 5
+    properties (a user property among others) before the payload."""
+    import struct
+
+    from allmende.sensors.mqtt.wire import Connection, _packet, _str
+
+    def publish(topic: str, pid: int, payload: bytes, props: bytes = b"") -> bytes:
+        body = _str(topic) + struct.pack("!H", pid) + bytes([len(props)]) + props + payload
+        return _packet(0x32, body)
+
+    user = bytes([0x26]) + _str("idempotency-key") + _str("abc")
+    props = bytes([0x01, 1]) + bytes([0x03]) + _str("application/json") + user
+    stream = (
+        publish("v1.1/Observations", 7, b'{"result": 1}', props)
+        + bytes([0xD0, 0])  # PINGRESP between them
+        + publish("v1.1/Datastreams(2)/Observations", 8, b'{"result": 2}')
+        + b"\x40\x02\x00\x09"  # a PUBACK for something we sent
+    )
+    for cut in range(1, len(stream)):
+        wire = Connection(broker_from_url(BROKER), "reader")
+        wire.buffer += stream[:cut]
+        got = wire._parse()
+        wire.buffer += stream[cut:]
+        got += wire._parse()
+        assert [(m.topic, m.packet_id, m.payload) for m in got] == [
+            ("v1.1/Observations", 7, b'{"result": 1}'),
+            ("v1.1/Datastreams(2)/Observations", 8, b'{"result": 2}'),
+        ], cut
+        assert got[0].user == [("idempotency-key", "abc")] and got[1].user == []
+        assert wire.acked == {9} and not wire.buffer

@@ -8,10 +8,12 @@ broker that is down costs nothing but a log line: announcements are best effort 
 never hold up or undo a write. Switched off with ``ALLMENDE_MQTT_PUBLISH=0``.
 """
 
+import contextlib
 import json
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -50,12 +52,39 @@ def base_url() -> str:
     return f"{settings.SITE_URL}/sta/v1.1"
 
 
-def on_observations(sender: Any, observations: list, **kwargs: Any) -> None:
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def through(wire: Any) -> Iterator[None]:
+    """Announce what this thread stores through ``wire`` (the subscriber's own
+    connection: with "no local", its announcements do not come back to it)."""
+    _local.wire = wire
+    try:
+        yield
+    finally:
+        _local.wire = None
+
+
+def _send(messages: list[tuple[str, bytes]]) -> None:
+    wire = getattr(_local, "wire", None)
+    if wire is not None:
+        try:
+            wire.announce(messages)
+        except Exception as exc:  # best effort: the subscriber notices a dead line itself
+            log.warning("MQTT announcement failed: %s", exc)
+        return
     client = _connected()
     if client is None:
         return
+    for topic, payload in messages:
+        client.publish(topic, payload, qos=0)
+
+
+def on_observations(sender: Any, observations: list, **kwargs: Any) -> None:
     etype = ENTITY_SETS["Observations"]
     base = base_url()
+    messages: list[tuple[str, bytes]] = []
     for pk, new in observations:
         row = m.Observation(
             pk=pk,
@@ -73,23 +102,22 @@ def on_observations(sender: Any, observations: list, **kwargs: Any) -> None:
             valid_end=new.valid_end,
             parameters=new.parameters,
         )
-        payload = json.dumps(serialize.entity_json(etype, row, base), ensure_ascii=False)
-        for topic in observation_topics(
-            pk, new.datastream_id, new.multi_datastream_id, new.feature_id
-        ):
-            client.publish(topic, payload, qos=0)
+        payload = json.dumps(serialize.entity_json(etype, row, base), ensure_ascii=False).encode()
+        messages += [
+            (topic, payload)
+            for topic in observation_topics(
+                pk, new.datastream_id, new.multi_datastream_id, new.feature_id
+            )
+        ]
+    _send(messages)
 
 
 def on_entity(sender: Any, etype: EntityType, pk: int, **kwargs: Any) -> None:
-    client = _connected()
-    if client is None:
-        return
     obj = etype.model.objects.filter(pk=pk).first()
     if obj is None:
         return
     payload = json.dumps(serialize.entity_json(etype, obj, base_url()), ensure_ascii=False)
-    for topic in entity_topics(etype.plural, pk):
-        client.publish(topic, payload, qos=0)
+    _send([(topic, payload.encode()) for topic in entity_topics(etype.plural, pk)])
 
 
 def connect() -> None:

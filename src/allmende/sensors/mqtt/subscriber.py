@@ -20,7 +20,6 @@ Announcements of entities (JSON with ``@iot.id``) and other topics are ignored.
 import hashlib
 import json
 import logging
-import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -29,12 +28,15 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
+from .. import models as m
 from ..models import DeadLetter
 from ..services.entities import Writer
 from ..services.ingest import NewObservation, store_observations
 from ..sta.errors import StaError
-from .connection import Broker, configured_broker, make_client
+from . import publisher
+from .connection import Broker, configured_broker
 from .topics import CreateTopic, create_topic
+from .wire import Connection, Incoming, WireError
 
 log = logging.getLogger("allmende.sensors.mqtt")
 SUBSCRIPTION = "v1.1/#"
@@ -62,69 +64,53 @@ class Subscriber:
     def __init__(self, broker: Broker, client_id: str | None = None):
         self.broker = broker
         self.client_id = client_id or settings.ALLMENDE_MQTT_CLIENT_ID
-        self.inbox: queue.Queue[Message] = queue.Queue()
         self.connected = threading.Event()
 
     def run(self, stop: threading.Event) -> None:
-        from paho.mqtt.packettypes import PacketTypes
-        from paho.mqtt.properties import Properties
-
-        client = make_client(self.broker, self.client_id, manual_ack=True)
-        client.on_connect = self._on_connect
-        client.on_message = self._on_message
-        client.on_disconnect = lambda *args: self.connected.clear()
-        properties = Properties(PacketTypes.CONNECT)
-        properties.SessionExpiryInterval = settings.ALLMENDE_MQTT_SESSION_HOURS * 3600
-        client.connect(
-            self.broker.host,
-            self.broker.port,
-            keepalive=30,
-            clean_start=False,
-            properties=properties,
-        )
-        client.loop_start()
+        wire = Connection(self.broker, self.client_id)
         try:
-            while not stop.is_set():
-                batch = self._next_batch(stop)
-                if batch:
-                    for message in handle_batch(batch):
-                        client.ack(message.mid, message.qos)
+            present = wire.connect(
+                clean_start=False, session_seconds=settings.ALLMENDE_MQTT_SESSION_HOURS * 3600
+            )
+            wire.subscribe(SUBSCRIPTION, qos=1, no_local=True)
+            self.connected.set()
+            log.info("MQTT subscriber connected (session present: %s)", present)
+            with publisher.through(wire):  # our announcements do not come back to us
+                while not stop.is_set():
+                    batch = _next_batch(wire, stop)
+                    if batch:
+                        handle_batch(batch)
+                        wire.ack([m.mid for m in batch if m.qos])
+        except WireError as exc:
+            log.warning("MQTT subscriber: %s", exc)
+            raise
         finally:
-            client.disconnect()
-            client.loop_stop()
+            self.connected.clear()
+            wire.close()
             connection.close()  # this thread's own database connection
 
-    def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
-        from paho.mqtt.subscribeoptions import SubscribeOptions
 
-        if reason_code.is_failure:
-            log.error("MQTT broker refused the connection: %s", reason_code)
-            return
-        client.subscribe(SUBSCRIPTION, options=SubscribeOptions(qos=1, noLocal=True))
-        self.connected.set()
-        log.info("MQTT subscriber connected (session present: %s)", flags.session_present)
-
-    def _on_message(self, client, userdata, message) -> None:
-        key = None
-        props = getattr(message, "properties", None)
-        for name, value in getattr(props, "UserProperty", None) or ():
-            if name == "idempotency-key":
-                key = f"k:{value}"[:64]
-        self.inbox.put(Message(message.topic, message.payload, message.mid, message.qos, key))
-
-    def _next_batch(self, stop: threading.Event) -> list[Message]:
-        try:
-            first = self.inbox.get(timeout=0.5)
-        except queue.Empty:
-            return []
-        batch = [first]
-        deadline = time.monotonic() + 0.2
-        while len(batch) < settings.ALLMENDE_MQTT_BATCH and not stop.is_set():
-            try:
-                batch.append(self.inbox.get(timeout=max(0.0, deadline - time.monotonic())))
-            except queue.Empty:
-                break
+def _next_batch(wire: Connection, stop: threading.Event) -> list[Message]:
+    """Messages as they come: what arrives within a fifth of a second after the first,
+    up to ``ALLMENDE_MQTT_BATCH``."""
+    batch = [_message(m) for m in wire.receive(0.5)]
+    if not batch:
         return batch
+    deadline = time.monotonic() + 0.2
+    while len(batch) < settings.ALLMENDE_MQTT_BATCH and not stop.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        batch += [_message(m) for m in wire.receive(left)]
+    return batch
+
+
+def _message(incoming: Incoming) -> Message:
+    key = None
+    for name, value in incoming.user:
+        if name == "idempotency-key":
+            key = f"k:{value}"[:64]
+    return Message(incoming.topic, incoming.payload, incoming.packet_id, incoming.qos, key)
 
 
 def handle_batch(batch: list[Message]) -> list[Message]:
@@ -145,10 +131,12 @@ def handle_batch(batch: list[Message]) -> list[Message]:
 
 def _store(batch: list[Message]) -> None:
     writer = Writer(user=None, organisation=None, trusted=True)
+    topics = [create_topic(message.topic) for message in batch]
+    writer.prime(m.Datastream, {t.pk for t in topics if t and t.via == "Datastreams"})
+    writer.prime(m.MultiDatastream, {t.pk for t in topics if t and t.via == "MultiDatastreams"})
     observations: list[NewObservation] = []
     keys: list[str | None] = []
-    for message in batch:
-        topic = create_topic(message.topic)
+    for message, topic in zip(batch, topics, strict=True):
         if topic is None:
             continue  # announcements and other topics
         try:

@@ -101,7 +101,11 @@ def _claim_keys(keys: set[str]) -> set[str]:
 
 
 def _time(value: dt.datetime | None) -> Any:
-    return None if value is None else connection.ops.adapt_datetimefield_value(value)
+    if value is None:
+        return None
+    if connection.vendor == "sqlite":  # Django's own text form, without its detours
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _json(value: Any) -> str | None:

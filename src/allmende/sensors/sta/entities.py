@@ -42,10 +42,14 @@ class EntityType:
     navs: tuple[Nav, ...]
     prop_by_name: dict[str, Prop] = field(init=False, compare=False, repr=False)
     nav_by_name: dict[str, Nav] = field(init=False, compare=False, repr=False)
+    #: every key an entity's JSON may have: properties, navigation, @iot.id
+    names: frozenset[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prop_by_name", {p.name: p for p in self.props})
         object.__setattr__(self, "nav_by_name", {n.name: n for n in self.navs})
+        names = {*self.prop_by_name, *self.nav_by_name, "@iot.id"}
+        object.__setattr__(self, "names", frozenset(names))
 
 
 _NAMED = (Prop("name", "name", "text", required=True), Prop("description", "description", "text"))
