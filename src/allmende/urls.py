@@ -7,13 +7,14 @@ from django.urls import include, path
 from allmende.catalog.api import router as catalog_api
 from allmende.core.api import create_api
 from allmende.core.views import media
+from allmende.sensors.api import router as sensors_api
 
 api = create_api(
     title="Allmende API",
     version="1",
     description="The native JSON API of Allmende. Reading is open; writing needs an API "
     "token sent as Authorization: Bearer <token>. See docs/api.md.",
-    routers=[("", catalog_api)],
+    routers=[("", catalog_api), ("", sensors_api)],
 )
 
 urlpatterns = [

@@ -66,7 +66,7 @@ class Writer:
         """Refuse unless the writer may change ``obj``."""
         if self.trusted or getattr(self.user, "is_superuser", False):
             return
-        organisation = getattr(obj, "organisation", None)
+        organisation = _organisation_of(obj)
         if organisation is None or not can_edit_for(self.user, organisation):
             etype = BY_MODEL[type(obj)]
             raise StaError(
@@ -378,11 +378,12 @@ class Writer:
         merged = {
             **current,
             series_name: {"@iot.id": obj.multi_datastream_id or obj.datastream_id},
-            "FeatureOfInterest": {"@iot.id": obj.feature_id},
+            **({"FeatureOfInterest": {"@iot.id": obj.feature_id}} if obj.feature_id else {}),
             **data,
         }
         new, _series = self.observation(merged)
         old_series = (obj.datastream_id, obj.multi_datastream_id)
+        old_start, old_extra = obj.phenomenon_start, (obj.phenomenon_end, obj.result_time)
         for name in (
             "datastream_id",
             "multi_datastream_id",
@@ -400,9 +401,12 @@ class Writer:
         ):
             setattr(obj, name, getattr(new, name))
         obj.save()
+        extra = (*old_extra, obj.phenomenon_end, obj.result_time)
         refresh_series(
             [pk for pk in (old_series[0], obj.datastream_id) if pk],
             [pk for pk in (old_series[1], obj.multi_datastream_id) if pk],
+            hours=[old_start, obj.phenomenon_start],
+            scan=any(v is not None for v in extra),
         )
         return obj
 
@@ -415,7 +419,12 @@ class Writer:
             if isinstance(obj, m.Observation):
                 series = (obj.datastream_id, obj.multi_datastream_id)
                 m.Observation.objects.filter(pk=pk).delete()
-                refresh_series([series[0]] if series[0] else [], [series[1]] if series[1] else [])
+                refresh_series(
+                    [series[0]] if series[0] else [],
+                    [series[1]] if series[1] else [],
+                    hours=[obj.phenomenon_start],
+                    scan=obj.phenomenon_end is not None or obj.result_time is not None,
+                )
             else:
                 _delete_cascade(obj)
             transaction.on_commit(lambda: entity_deleted.send(sender=Writer, etype=etype, pk=pk))
@@ -452,6 +461,17 @@ def _delete_cascade(obj: Model) -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _organisation_of(obj: Model) -> Organisation | None:
+    """Whose entity this is: its own organisation, or that of what it belongs to
+    (an Observation: its series; a HistoricalLocation: its Thing)."""
+    if isinstance(obj, m.Observation):
+        series = obj.datastream if obj.datastream_id else obj.multi_datastream
+        return series.organisation if series is not None else None
+    if isinstance(obj, m.HistoricalLocation):
+        return obj.thing.organisation
+    return getattr(obj, "organisation", None)
 
 
 def _saved(etype: EntityType, pk: int) -> None:

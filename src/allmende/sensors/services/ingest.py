@@ -278,52 +278,80 @@ def _advance(rows: Sequence[NewObservation], ids: Sequence[int]) -> None:
             )
 
 
-def refresh_series(datastream_ids: Iterable[int] = (), multi_ids: Iterable[int] = ()) -> None:
-    """Recompute the roll-up, time ranges and latest observation of these series from
-    their rows (after observations were changed or deleted)."""
+def refresh_series(
+    datastream_ids: Iterable[int] = (),
+    multi_ids: Iterable[int] = (),
+    hours: Iterable[dt.datetime] | None = None,
+    scan: bool = True,
+) -> None:
+    """Recompute time ranges, latest observation and roll-up of these series from their
+    rows, after observations were changed or deleted. ``hours``: only these hours of the
+    roll-up changed (else all are recomputed); ``scan=False``: the observations changed
+    had no interval end and no result time, so those ranges need no full scan."""
     from ..models import Datastream, MultiDatastream, Observation
 
+    touched = None if hours is None else {_hour(h) for h in hours}
     for model, column, pks in (
         (Datastream, "datastream_id", sorted(set(datastream_ids))),
         (MultiDatastream, "multi_datastream_id", sorted(set(multi_ids))),
     ):
         for pk in pks:
-            _refresh_one(model, Observation, column, pk)
+            rows = Observation.objects.filter(**{column: pk})
+            _refresh_ranges(model, rows, pk, scan)
+            if column == "datastream_id":
+                _refresh_hours(rows, pk, touched)
 
 
-def _refresh_one(model, observation_model, column: str, pk: int) -> None:
+def _refresh_ranges(model, rows, pk: int, scan: bool) -> None:
+    """First and latest observation through the (series, time) index; the ends of
+    intervals and result times only when the series has them (those need a scan)."""
     from django.db.models import Max, Min
 
-    rows = observation_model.objects.filter(**{column: pk})
-    ranges = rows.aggregate(
-        p0=Min("phenomenon_start"),
-        p1=Max("phenomenon_start"),
-        p2=Max("phenomenon_end"),
-        r0=Min("result_time"),
-        r1=Max("result_time"),
-    )
+    stored = model.objects.filter(pk=pk).values("phenomenon_end", "latest_start", "result_start")
+    before = stored.first() or {}
+    first = rows.order_by("phenomenon_start").values_list("phenomenon_start", flat=True).first()
     latest = rows.order_by("-phenomenon_start", "-id").values_list("id", "phenomenon_start").first()
-    ends = [v for v in (ranges["p1"], ranges["p2"]) if v is not None]
+    end = latest[1] if latest else None
+    intervals = before.get("latest_start") != before.get("phenomenon_end")
+    if scan or intervals:
+        longest = rows.aggregate(end=Max("phenomenon_end"))["end"]
+        end = max(v for v in (end, longest) if v is not None) if end or longest else None
+    result = (None, None)
+    if scan or before.get("result_start") is not None:
+        found = rows.aggregate(r0=Min("result_time"), r1=Max("result_time"))
+        result = (found["r0"], found["r1"])
     model.objects.filter(pk=pk).update(
-        phenomenon_start=ranges["p0"],
-        phenomenon_end=max(ends) if ends else None,
-        result_start=ranges["r0"],
-        result_end=ranges["r1"],
+        phenomenon_start=first,
+        phenomenon_end=end,
+        result_start=result[0],
+        result_end=result[1],
         latest_id=latest[0] if latest else None,
         latest_start=latest[1] if latest else None,
     )
-    if column != "datastream_id":
-        return
-    ObservationHour.objects.filter(datastream_id=pk).delete()
+
+
+def _refresh_hours(rows, pk: int, hours: set[dt.datetime] | None) -> None:
+    old = ObservationHour.objects.filter(datastream_id=pk)
+    if hours is not None:
+        old = old.filter(hour__in=list(hours))
+        windows = [
+            rows.filter(phenomenon_start__gte=h, phenomenon_start__lt=h + dt.timedelta(hours=1))
+            for h in sorted(hours)
+        ]
+    else:
+        windows = [rows]
+    old.delete()
     sums: dict[dt.datetime, list] = {}
-    for start, number in rows.values_list("phenomenon_start", "number").iterator(chunk_size=5000):
-        entry = sums.setdefault(_hour(start), [0, 0, None, None, None])
-        entry[0] += 1
-        if number is not None:
-            entry[1] += 1
-            entry[2] = number if entry[2] is None else entry[2] + number
-            entry[3] = number if entry[3] is None else min(entry[3], number)
-            entry[4] = number if entry[4] is None else max(entry[4], number)
+    for window in windows:
+        values = window.values_list("phenomenon_start", "number")
+        for start, number in values.iterator(chunk_size=5000):
+            entry = sums.setdefault(_hour(start), [0, 0, None, None, None])
+            entry[0] += 1
+            if number is not None:
+                entry[1] += 1
+                entry[2] = number if entry[2] is None else entry[2] + number
+                entry[3] = number if entry[3] is None else min(entry[3], number)
+                entry[4] = number if entry[4] is None else max(entry[4], number)
     ObservationHour.objects.bulk_create(
         ObservationHour(
             datastream_id=pk,
