@@ -1,0 +1,259 @@
+"""Reading with query options: ``$filter``, ``$orderby``, ``$top``, ``$skip``,
+``$count``, ``$select`` and ``$expand`` (with its own options, nested).
+
+Rows are sorted by the ``$orderby`` keys and then by id, in the direction of the last
+key (ascending without ``$orderby``), so pages never overlap and
+``Observations($top=1;$orderby=phenomenonTime desc)`` is the Datastream's stored latest
+observation. Expansion costs one query per level, not one per row: the expanded
+entities of all parents come in one statement, cut per parent by a window function
+(``ROW_NUMBER() OVER (PARTITION BY parent …)``); ``$count`` inside adds one grouped
+count. Expanding only the latest observation of Datastreams reads the ids they keep.
+"""
+
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, Model, OuterRef, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext as _
+
+from ..models import Observation
+from ..query import Expand, QueryOptions
+from ..query.ast import Path
+from . import serialize
+from .compile import Compiler, fail
+from .entities import ENTITY_SETS, EntityType, Nav
+
+_ID_NAMES = ("id", "@iot.id", "selfLink", "@iot.selfLink")
+_LATEST = (("phenomenonTime",), True)
+
+
+@dataclass
+class Page:
+    rows: list[Model]
+    count: int | None
+    more: bool
+
+
+def paging(options: QueryOptions) -> tuple[int, int]:
+    top = settings.ALLMENDE_STA_DEFAULT_TOP if options.top is None else options.top
+    return min(top, settings.ALLMENDE_STA_MAX_TOP), options.skip or 0
+
+
+def filtered(etype: EntityType, rows: QuerySet, options: QueryOptions) -> QuerySet:
+    """``rows`` narrowed by ``$filter`` (without duplicates from to-many paths)."""
+    if options.filter is None:
+        return rows
+    compiler = Compiler(etype)
+    condition = compiler.condition(options.filter)
+    if compiler.many:
+        return rows.filter(pk__in=etype.model.objects.filter(condition).values("pk"))
+    return rows.filter(condition)
+
+
+def ordering(etype: EntityType, options: QueryOptions) -> list[Any]:
+    compiler = Compiler(etype)
+    keys = [key for item in options.orderby for key in compiler.order(item)]
+    descending = bool(options.orderby) and options.orderby[-1].descending
+    keys.append(F("pk").desc() if descending else F("pk").asc())
+    return keys
+
+
+def read_page(etype: EntityType, rows: QuerySet, options: QueryOptions) -> Page:
+    """One page of a collection with ``$filter``, ``$orderby``, ``$skip``, ``$top``."""
+    check_select(etype, options.select)
+    rows = filtered(etype, rows, options)
+    top, skip = paging(options)
+    page = list(rows.order_by(*ordering(etype, options))[skip : skip + top + 1])
+    total = rows.count() if options.count else None
+    return Page(page[:top], total, len(page) > top)
+
+
+def next_link(url: str, options: QueryOptions, extra: dict[str, str] | None = None) -> str:
+    """The link to the page after the one ``options`` asked for, with every option."""
+    top, skip = paging(options)
+    params = {**(extra or {}), **replace(options, top=top, skip=skip + top).to_params()}
+    return f"{url}?{urlencode(params)}"
+
+
+def render(etype: EntityType, objs: list[Model], options: QueryOptions, base: str) -> list[dict]:
+    """The entities as JSON, with ``$select`` and ``$expand`` applied."""
+    expanded: dict[int, dict[str, Any]] = {id(o): {} for o in objs}
+    for item in merge_expands(etype, options.expand):
+        nav = etype.nav_by_name[item.path[0]]
+        for obj, content in expand(etype, nav, objs, item.options, base):
+            expanded[id(obj)].update(content)
+    select = select_names(etype, options.select)
+    return [serialize.entity_json(etype, o, base, select, expanded[id(o)]) for o in objs]
+
+
+def validate(etype: EntityType, options: QueryOptions) -> None:
+    """Check every name in ``options`` (nested ones too) without reading rows."""
+    check_select(etype, options.select)
+    filtered(etype, etype.model.objects.none(), options)
+    ordering(etype, options)
+    for item in merge_expands(etype, options.expand):
+        validate(ENTITY_SETS[etype.nav_by_name[item.path[0]].target], item.options)
+
+
+# -- $select ------------------------------------------------------------------------------
+
+
+def check_select(etype: EntityType, select: tuple[Path, ...]) -> None:
+    select_names(etype, select)
+
+
+def select_names(etype: EntityType, select: tuple[Path, ...]) -> list[str] | None:
+    if not select:
+        return None
+    names = []
+    for path in select:
+        name = path.segments[0]
+        if len(path.segments) > 1:
+            raise fail(_("$select takes property names, not paths: %(path)s"), path=str(path))
+        known = name in etype.prop_by_name or name in etype.nav_by_name or name in _ID_NAMES
+        if not known:
+            raise fail(
+                _("%(type)s has no property or navigation %(name)s"),
+                type=etype.singular,
+                name=name,
+            )
+        names.append(name)
+    return names
+
+
+# -- $expand ------------------------------------------------------------------------------
+
+
+def merge_expands(etype: EntityType, items: tuple[Expand, ...]) -> list[Expand]:
+    """One item per navigation property: ``Datastreams/Sensor,Datastreams/Thing`` become
+    ``Datastreams($expand=Sensor,Thing)``; every name is checked."""
+    merged: dict[str, Expand] = {}
+    for item in items:
+        name = item.path[0]
+        nav = etype.nav_by_name.get(name)
+        if nav is None:
+            raise fail(
+                _("%(type)s has no navigation property %(name)s"), type=etype.singular, name=name
+            )
+        options = item.options
+        if len(item.path) > 1:
+            options = QueryOptions(expand=(Expand(item.path[1:], item.options),))
+        if name in merged:
+            options = _merge_options(merged[name].options, options, name)
+        merged[name] = Expand((name,), options)
+    return list(merged.values())
+
+
+def _merge_options(first: QueryOptions, second: QueryOptions, name: str) -> QueryOptions:
+    fields: dict[str, Any] = {"expand": first.expand + second.expand}
+    for field in ("filter", "select", "orderby", "top", "skip", "count"):
+        a, b = getattr(first, field), getattr(second, field)
+        if a not in (None, ()) and b not in (None, ()) and a != b:
+            raise fail(_("%(name)s is expanded twice with different options"), name=name)
+        fields[field] = a if a not in (None, ()) else b
+    return QueryOptions(**fields)
+
+
+def expand(
+    etype: EntityType, nav: Nav, parents: list[Model], options: QueryOptions, base: str
+) -> list[tuple[Model, dict[str, Any]]]:
+    """For each parent: the JSON members that its expanded navigation ``nav`` adds."""
+    target = ENTITY_SETS[nav.target]
+    check_select(target, options.select)
+    if not parents:
+        validate(target, options)
+        return []
+    if not nav.many:
+        return _expand_one(nav, target, parents, options, base)
+    if _latest_only(nav, options):
+        pages = _latest_pages(nav, parents)
+    else:
+        pages = _pages(nav, target, parents, options)
+    empty = Page([], 0, False)
+    children = [child for p in parents for child in pages.get(p.pk, empty).rows]
+    rendered = iter(render(target, children, options, base))
+    out = []
+    for parent in parents:
+        page = pages.get(parent.pk, empty)
+        content: dict[str, Any] = {}
+        if options.count:
+            content[f"{nav.name}@iot.count"] = page.count or 0
+        content[nav.name] = [next(rendered) for _child in page.rows]
+        if page.more:
+            url = f"{serialize.self_link(base, etype, parent.pk)}/{nav.name}"
+            content[f"{nav.name}@iot.nextLink"] = next_link(url, options)
+        out.append((parent, content))
+    return out
+
+
+def _expand_one(
+    nav: Nav, target: EntityType, parents: list[Model], options: QueryOptions, base: str
+) -> list[tuple[Model, dict[str, Any]]]:
+    ids = {getattr(p, f"{nav.path}_id") for p in parents}
+    rows = filtered(target, target.model.objects.filter(pk__in=ids - {None}), options)
+    found = {o.pk: o for o in rows}
+    objs = list(found.values())
+    by_pk = dict(zip(found, render(target, objs, options, base), strict=True))
+    return [(p, {nav.name: by_pk.get(getattr(p, f"{nav.path}_id"))}) for p in parents]
+
+
+def _pages(
+    nav: Nav, target: EntityType, parents: list[Model], options: QueryOptions
+) -> dict[int, Page]:
+    """The expanded entities of all parents in one query, cut per parent."""
+    parent_ids = [p.pk for p in parents]
+    rows = target.model.objects.annotate(sta_parent=F(nav.back))
+    rows = filtered(target, rows.filter(sta_parent__in=parent_ids), options)
+    top, skip = paging(options)
+    ranked = rows.annotate(
+        sta_rank=Window(
+            RowNumber(), partition_by=[F("sta_parent")], order_by=ordering(target, options)
+        )
+    )
+    ranked = ranked.filter(sta_rank__gt=skip, sta_rank__lte=skip + top + 1)
+    pages: dict[int, Page] = {}
+    for row in ranked.order_by("sta_parent", "sta_rank"):
+        page = pages.setdefault(row.sta_parent, Page([], None, False))
+        if len(page.rows) < top:
+            page.rows.append(row)
+        else:
+            page.more = True
+    if options.count:
+        counts = rows.order_by().values("sta_parent").annotate(n=Count("pk"))
+        for entry in counts:
+            pages.setdefault(entry["sta_parent"], Page([], None, False)).count = entry["n"]
+    return pages
+
+
+def _latest_only(nav: Nav, options: QueryOptions) -> bool:
+    """``Observations($top=1;$orderby=phenomenonTime desc)`` of (Multi)Datastreams."""
+    if nav.name != "Observations" or options.top != 1 or len(options.orderby) != 1:
+        return False
+    order = options.orderby[0]
+    plain = replace(options, select=(), expand=(), orderby=(), top=None)
+    return (
+        isinstance(order.expr, Path)
+        and (order.expr.segments, order.descending) == _LATEST
+        and plain == QueryOptions()
+    )
+
+
+def _latest_pages(nav: Nav, parents: list[Model]) -> dict[int, Page]:
+    latest = {p.pk: p.latest_id for p in parents if p.latest_id is not None}  # type: ignore[attr-defined]
+    found = Observation.objects.in_bulk(list(latest.values()))
+    others = Observation.objects.filter(**{nav.back: OuterRef("pk")}).exclude(
+        pk=OuterRef("latest_id")
+    )
+    series = type(parents[0])
+    more = set(
+        series.objects.filter(pk__in=list(latest))
+        .filter(Exists(others))
+        .values_list("pk", flat=True)
+    )
+    return {
+        pk: Page([found[obs]] if obs in found else [], None, pk in more)
+        for pk, obs in latest.items()
+    }
