@@ -46,7 +46,7 @@ def error(client, path: str, **params) -> str:
         ("Locations", {"$orderby": "location"}, "cannot sort by a geometry"),
         ("Things", {"$orderby": "Datastreams/name"}, "cannot follow a navigation to many"),
         ("Things", {"$select": "colour"}, "Thing has no property or navigation colour"),
-        ("Things", {"$select": "properties/district"}, "property names, not paths"),
+        ("Things", {"$select": "name/first"}, "only JSON properties have parts: name/first"),
         ("Things", {"$expand": "Sensors"}, "Thing has no navigation property Sensors"),
         ("Things", {"$expand": "Datastreams/Gadget"}, "Datastream has no navigation property"),
         ("Things", {"$expand": "Datastreams($filter=colour eq 1)"}, "no property or navigation"),

@@ -160,6 +160,33 @@ def test_entity_reads_take_expand_and_select(public, city):
     assert nested["value"] == [{"name": "Temperatur Linde"}]
 
 
+def test_select_takes_parts_of_json_properties(public, city):
+    body = get(
+        public,
+        "Things",
+        **{
+            "$select": "name,properties/district",
+            "$orderby": "name desc",
+            "$top": "2",
+            "$expand": "Datastreams($select=unitOfMeasurement/symbol;$orderby=name)",
+        },
+    )
+    assert body["value"][0] == {
+        "name": "Linde 17",
+        "properties": {"district": "Zentrum"},
+        "Datastreams": [
+            {"unitOfMeasurement": {"symbol": "hPa"}},
+            {"unitOfMeasurement": {"symbol": "°C"}},
+        ],
+    }
+    observation = get(
+        public,
+        "Observations",
+        **{"$select": "result/ok,parameters", "$filter": "result/ok eq true"},
+    )
+    assert observation["value"] == [{"result": {"ok": True}, "parameters": None}]
+
+
 @pytest.mark.parametrize(
     ("path", "order", "expected"),
     [
@@ -236,3 +263,83 @@ def test_next_links_walk_every_entity_once_with_all_options(public, city):
 def test_refs_take_the_options_too(public, city):
     body = get(public, "Things/$ref", **{"$filter": "startswith(name, 'L')", "$top": "1"})
     assert body == {"value": [{"@iot.selfLink": f"{BASE}/Things({city['Linde 17']})"}]}
+
+
+def test_multi_datastreams_filter_and_expand_through_their_observed_properties(sta, public, city):
+    measurement = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
+    multi = sta.made(
+        "MultiDatastreams",
+        {
+            "name": "Wetter",
+            "description": "Temperatur und Feuchte",
+            "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
+            "OM_ComplexObservation",
+            "multiObservationDataTypes": [measurement, measurement],
+            "unitOfMeasurements": [
+                {"name": "Grad Celsius", "symbol": "°C", "definition": "ucum:Cel"},
+                {"name": "Prozent", "symbol": "%", "definition": "ucum:%"},
+            ],
+            "Thing": {"@iot.id": city["Eiche am Markt"]},
+            "Sensor": {"@iot.id": city["Thermometer"]},
+            "ObservedProperties": [
+                {"@iot.id": city["Lufttemperatur"]},
+                {"name": "Feuchte", "definition": "h", "description": "relative Luftfeuchte"},
+            ],
+        },
+    )
+    for time, values in (("2026-06-01T10:00:00Z", [18.5, 61]), ("2026-06-01T11:00:00Z", [19, 60])):
+        sta.made(
+            f"MultiDatastreams({multi})/Observations", {"phenomenonTime": time, "result": values}
+        )
+    body = get(
+        public,
+        "MultiDatastreams",
+        **{
+            "$filter": "ObservedProperties/name eq 'Feuchte'",
+            "$select": "name",
+            "$expand": "ObservedProperties($orderby=name;$select=name),"
+            "Observations($top=1;$orderby=phenomenonTime desc;$select=result)",
+        },
+    )
+    assert body["value"] == [
+        {
+            "name": "Wetter",
+            "ObservedProperties": [{"name": "Feuchte"}, {"name": "Lufttemperatur"}],
+            "Observations": [{"result": [19, 60]}],
+            "Observations@iot.nextLink": f"{BASE}/MultiDatastreams({multi})/Observations"
+            "?%24select=result&%24orderby=phenomenonTime+desc&%24top=1&%24skip=1",
+        }
+    ]
+    properties = get(
+        public,
+        "ObservedProperties",
+        **{
+            "$filter": "MultiDatastreams/name eq 'Wetter'",
+            "$orderby": "name desc",
+            "$expand": "MultiDatastreams($select=name),Datastreams($count=true;$top=0)",
+            "$select": "name",
+        },
+    )
+    assert properties["value"] == [
+        {
+            "name": "Lufttemperatur",
+            "MultiDatastreams": [{"name": "Wetter"}],
+            "Datastreams@iot.count": 2,
+            "Datastreams": [],  # $top=0: the count, no link to the same empty page
+        },
+        {
+            "name": "Feuchte",
+            "MultiDatastreams": [{"name": "Wetter"}],
+            "Datastreams@iot.count": 0,
+            "Datastreams": [],
+        },
+    ]
+    result = get(public, "Observations", **{"$filter": "result eq null", "$count": "true"})
+    assert result["@iot.count"] == 0
+
+
+def test_top_zero_gives_the_count_without_a_link(public, city):
+    assert get(public, "Things", **{"$top": "0", "$count": "true"}) == {
+        "@iot.count": 4,
+        "value": [],
+    }

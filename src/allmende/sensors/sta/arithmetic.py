@@ -15,7 +15,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, FloatField, Value
 from django.db.models.functions import Mod
 from django.utils.translation import gettext as _
 
-from .compile import Term, as_float, coerce, constant, expect, fail, safe_divisor
+from .terms import Term, as_float, coerce, constant, expect, fail, safe_divisor
 
 _PYTHON = {"add": operator.add, "sub": operator.sub, "mul": operator.mul}
 

@@ -16,28 +16,16 @@ with equality, ``eq t`` that it is the instant t. In functions and ``$orderby`` 
 interval stands for its start.
 """
 
-import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
-
 from django.db.models import (
     BooleanField,
-    DateField,
-    DateTimeField,
-    DurationField,
     Expression,
     ExpressionWrapper,
     F,
-    FloatField,
-    IntegerField,
     OrderBy,
     Q,
-    TextField,
-    TimeField,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import (
     Exact,
     GreaterThan,
@@ -47,16 +35,16 @@ from django.db.models.lookups import (
     LessThanOrEqual,
 )
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from ..query import ast
 from ..query.options import OrderBy as OrderItem
+from .arithmetic import arithmetic, negate
 from .entities import ENTITY_SETS, EntityType, Prop
-from .errors import bad_request
+from .functions import call
+from .geo import GeoRef, compare_measure, literal_term
 from .sql import CodePoints, JsonValue
+from .terms import ORDERED, Term, coerce, constant, fail, kind_name, unify
 
-#: kinds of terms whose values SQL can compare
-ORDERED = ("number", "text", "time", "date", "clock")
 _LOOKUPS = {
     "eq": Exact,
     "gt": GreaterThan,
@@ -66,54 +54,6 @@ _LOOKUPS = {
 }
 _MIRROR = {"eq": "eq", "ne": "ne", "gt": "lt", "ge": "le", "lt": "gt", "le": "ge"}
 _JSON_KINDS = ("object", "array", "any", "json")
-_NO_VALUE = object()
-
-
-@dataclass(frozen=True)
-class Term:
-    """A compiled sub-expression.
-
-    ``kind``: bool (``expr`` is a Q), number, text, time, date, clock, duration, null,
-    json (``expr`` is (column, keys)), result (``expr`` is the ORM prefix), interval
-    (``expr`` is (start, end)), geometry (``expr`` is a ``geo.GeoRef``), measure (a
-    geo.distance/geo.length waiting for its comparison). ``const`` holds the Python
-    value of a constant.
-    """
-
-    kind: str
-    expr: Any
-    const: Any = _NO_VALUE
-
-    @property
-    def constant(self) -> bool:
-        return self.const is not _NO_VALUE
-
-
-def fail(message: str, **params: Any) -> Exception:
-    return bad_request(message % params if params else message)
-
-
-def constant(value: Any) -> Term:
-    """The term of a Python value (the kinds literals have)."""
-    if value is None:
-        return Term("null", Value(None), None)
-    if isinstance(value, bool):
-        return Term("bool", Q(pk__isnull=False) if value else Q(pk__in=[]), value)
-    if isinstance(value, int):
-        return Term("number", Value(value, output_field=IntegerField()), value)
-    if isinstance(value, float | Decimal):
-        return Term("number", Value(float(value), output_field=FloatField()), float(value))
-    if isinstance(value, str):
-        return Term("text", Value(value, output_field=TextField()), value)
-    if isinstance(value, dt.datetime):
-        return Term("time", Value(value, output_field=DateTimeField()), value)
-    if isinstance(value, dt.date):
-        return Term("date", Value(value, output_field=DateField()), value)
-    if isinstance(value, dt.time):
-        return Term("clock", Value(value, output_field=TimeField()), value)
-    if isinstance(value, dt.timedelta):
-        return Term("duration", Value(value, output_field=DurationField()), value)
-    raise fail(_("unsupported value %(value)s"), value=value)
 
 
 class Compiler:
@@ -131,7 +71,7 @@ class Compiler:
         if term.kind == "json":  # a JSON true/false standing alone
             term = coerce(term, "bool")
         if term.kind != "bool":
-            raise fail(_("$filter must be a condition, not %(kind)s"), kind=_kind_name(term))
+            raise fail(_("$filter must be a condition, not %(kind)s"), kind=kind_name(term))
         return term.expr
 
     def order(self, item: OrderItem) -> list[OrderBy]:
@@ -146,11 +86,7 @@ class Compiler:
     # -- nodes ----------------------------------------------------------------------------
 
     def term(self, node: ast.Expr) -> Term:
-        from .functions import call  # the functions need this module's terms
-
         if isinstance(node, ast.GeometryLiteral):
-            from .geo import literal_term
-
             return literal_term(node)
         if isinstance(node, ast.Literal):
             return constant(node.value)
@@ -163,11 +99,9 @@ class Compiler:
         if isinstance(node, ast.BinaryOp):
             if node.op in _LOOKUPS or node.op == "ne":
                 return self.compare(node.op, self.term(node.left), self.term(node.right))
-            from .arithmetic import arithmetic
-
             return arithmetic(node.op, self.term(node.left), self.term(node.right))
         if isinstance(node, ast.FunctionCall):
-            return call(self, node)
+            return call(self.term, node)
         raise fail(_("unsupported expression %(text)s"), text=str(node))
 
     def logical(self, node: ast.LogicalOp) -> Term:
@@ -182,22 +116,18 @@ class Compiler:
         if term.kind == "json":  # a JSON true/false used as a condition
             term = coerce(term, "bool")
         if term.kind != "bool":
-            raise fail(_("%(op)s needs conditions, not %(kind)s"), op=op, kind=_kind_name(term))
+            raise fail(_("%(op)s needs conditions, not %(kind)s"), op=op, kind=kind_name(term))
         return term.expr
 
     def unary(self, node: ast.UnaryOp) -> Term:
         if node.op == "not":
             return Term("bool", ~self.boolean(node.operand, "not"))
-        from .arithmetic import negate
-
         return negate(self.term(node.operand))
 
     # -- comparisons ----------------------------------------------------------------------
 
     def compare(self, op: str, left: Term, right: Term) -> Term:
         if left.kind == "measure" or right.kind == "measure":
-            from .geo import compare_measure
-
             return Term("bool", compare_measure(op, left, right))
         if right.kind == "null" or left.kind == "null":
             return self.compare_null(op, left if right.kind == "null" else right)
@@ -207,7 +137,7 @@ class Compiler:
             return compare_bool(op, left, right)
         left, right = unify(left, right)
         if left.kind not in ORDERED:
-            raise fail(_("%(kind)s values cannot be compared"), kind=_kind_name(left))
+            raise fail(_("%(kind)s cannot be compared"), kind=kind_name(left))
         if left.kind == "text":
             left, right = Term("text", CodePoints(left.expr)), Term("text", CodePoints(right.expr))
         if op == "ne":
@@ -233,7 +163,7 @@ class Compiler:
             expr = term.expr.column_expr() if term.kind == "geometry" else term.expr
             is_null = Q(IsNull(expr, True))
         else:
-            raise fail(_("%(kind)s values cannot be null"), kind=_kind_name(term))
+            raise fail(_("%(kind)s cannot be null"), kind=kind_name(term))
         return Term("bool", is_null if op == "eq" else ~is_null)
 
     # -- paths ----------------------------------------------------------------------------
@@ -283,72 +213,8 @@ class Compiler:
             start = F(f"{column}_start")
             return Term("interval", (start, Coalesce(F(f"{column}_end"), start)))
         if prop.kind == "geometry":
-            from .geo import GeoRef
-
             return Term("geometry", GeoRef(prefix, etype, prop.column))
         raise fail(_("%(name)s cannot be used in an expression"), name=prop.name)
-
-
-# -- coercion -----------------------------------------------------------------------------
-
-
-def coerce(term: Term, kind: str) -> Term:
-    """``term`` as ``kind``: JSON values and results take the kind they are compared with;
-    intervals become their start; dates become midnight UTC."""
-    if term.kind == kind:
-        return term
-    if term.kind == "json":
-        column, keys = term.expr
-        want = {"number": "number", "bool": "boolean"}.get(kind, "text")
-        value = JsonValue(column, keys, want)
-        if kind == "bool":
-            return Term("bool", Q(Exact(value, Value(True))))
-        return Term(want if want != "boolean" else "bool", value)
-    if term.kind == "result":
-        if kind == "number":
-            return Term("number", F(term.expr + "number"))
-        return coerce(Term("json", (F(term.expr + "result"), ())), kind)
-    if term.kind == "interval" and kind == "time":
-        return Term("time", term.expr[0])
-    if term.kind == "date" and kind == "time" and term.constant:
-        return constant(dt.datetime.combine(term.const, dt.time(), dt.UTC))
-    raise fail(
-        _("expected %(expected)s, found %(found)s"),
-        expected=_(_KIND_NAMES.get(kind, kind)),
-        found=_kind_name(term),
-    )
-
-
-def expect(term: Term, kind: str, name: str) -> Term:
-    """``term`` as ``kind`` for the operator or function ``name`` (JSON values and
-    results are converted), else a 400 naming what was found."""
-    if term.kind in ("json", "result"):
-        return coerce(term, kind)
-    if term.kind != kind:
-        raise fail(
-            _("%(name)s needs %(kind)s, not %(found)s"),
-            name=name,
-            kind=_(_KIND_NAMES[kind]),
-            found=_kind_name(term),
-        )
-    return term
-
-
-def unify(left: Term, right: Term) -> tuple[Term, Term]:
-    """Bring two terms to one comparable kind."""
-    if left.kind in ("json", "result") and right.kind in ("json", "result"):
-        return coerce(left, "text"), coerce(right, "text")
-    if left.kind in ("json", "result", "date", "interval") and right.kind in ORDERED:
-        return coerce(left, right.kind), right
-    if right.kind in ("json", "result", "date", "interval") and left.kind in ORDERED:
-        return left, coerce(right, left.kind)
-    if left.kind != right.kind:
-        raise fail(
-            _("cannot compare %(left)s with %(right)s"),
-            left=_kind_name(left),
-            right=_kind_name(right),
-        )
-    return left, right
 
 
 def _differ(left: Term, right: Term) -> Q:
@@ -407,33 +273,4 @@ def _order_exprs(term: Term) -> list[Expression]:
         return [JsonValue(column, keys, "number"), CodePoints(JsonValue(column, keys, "text"))]
     if term.kind == "bool":
         return [ExpressionWrapper(term.expr, output_field=BooleanField())]
-    raise fail(_("cannot sort by %(kind)s"), kind=_kind_name(term))
-
-
-def as_float(term: Term) -> Expression:
-    return Cast(term.expr, FloatField())
-
-
-def safe_divisor(term: Term) -> Expression:
-    return NullIf(as_float(term), Value(0.0))
-
-
-_KIND_NAMES = {
-    "bool": gettext_noop("a condition"),
-    "number": gettext_noop("a number"),
-    "text": gettext_noop("a text"),
-    "time": gettext_noop("a date and time"),
-    "date": gettext_noop("a date"),
-    "clock": gettext_noop("a time of day"),
-    "duration": gettext_noop("a duration"),
-    "null": gettext_noop("null"),
-    "json": gettext_noop("a JSON value"),
-    "result": gettext_noop("a result"),
-    "interval": gettext_noop("a time interval"),
-    "geometry": gettext_noop("a geometry"),
-    "measure": gettext_noop("a spatial measure"),
-}
-
-
-def _kind_name(term: Term) -> str:
-    return _(_KIND_NAMES.get(term.kind, term.kind))
+    raise fail(_("cannot sort by %(kind)s"), kind=kind_name(term))

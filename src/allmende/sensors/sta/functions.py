@@ -48,8 +48,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..query import FUNCTIONS, ast
-from .compile import Compiler, Term, coerce, constant, expect, fail
+from .geo import spatial
 from .sql import CaseMap, CodePoints, FractionalSeconds, StrPos
+from .terms import Term, coerce, constant, expect, fail
 
 UTC = dt.UTC
 MIN_TIME = dt.datetime(1, 1, 1, tzinfo=UTC)
@@ -57,12 +58,11 @@ MAX_TIME = dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 GEO_FUNCTIONS = frozenset(n for n in FUNCTIONS if n.startswith(("geo.", "st_")))
 
 
-def call(compiler: Compiler, node: ast.FunctionCall) -> Term:
+def call(term_of: Callable[[ast.Expr], Term], node: ast.FunctionCall) -> Term:
+    """The term of a function call; ``term_of`` compiles its arguments."""
+    args = [term_of(a) for a in node.args]
     if node.name in GEO_FUNCTIONS:
-        from .geo import spatial
-
-        return spatial(compiler, node)
-    args = [compiler.term(a) for a in node.args]
+        return spatial(node.name, args)
     handler = _HANDLERS.get(node.name)
     if handler is None:
         raise fail(_("unknown function %(name)s"), name=node.name)

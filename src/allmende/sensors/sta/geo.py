@@ -27,9 +27,9 @@ from shapely.geometry.base import BaseGeometry
 
 from ..models import FeatureOfInterest, Location
 from ..query import ast
-from .compile import Compiler, Term, coerce, fail
 from .entities import EntityType
 from .sql import IdIn
+from .terms import Term, coerce, fail
 
 _PREDICATES = {
     "geo.intersects": "intersects",
@@ -150,12 +150,12 @@ def _relate_pattern(args: list[Term]) -> str:
     return text
 
 
-def spatial(compiler: Compiler, node: ast.FunctionCall) -> Term:
-    args = [compiler.term(a) for a in node.args]
-    if node.name in ("geo.distance", "geo.length"):
-        return _measure(node.name, args)
-    predicate = _PREDICATES[node.name]
-    ref, literal, swapped = _sides(args, node.name)
+def spatial(name: str, args: list[Term]) -> Term:
+    """A spatial predicate (a condition) or measure (a term waiting for its comparison)."""
+    if name in ("geo.distance", "geo.length"):
+        return _measure(name, args)
+    predicate = _PREDICATES[name]
+    ref, literal, swapped = _sides(args, name)
     if swapped:
         predicate = _SWAPPED.get(predicate, predicate)
     pattern = _relate_pattern(args) if predicate == "relate" else ""

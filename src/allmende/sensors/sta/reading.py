@@ -25,8 +25,10 @@ from ..query.ast import Path
 from . import serialize
 from .compile import Compiler, fail
 from .entities import ENTITY_SETS, EntityType, Nav
+from .sql import IdIn
 
 _ID_NAMES = ("id", "@iot.id", "selfLink", "@iot.selfLink")
+_JSON_KINDS = ("object", "array", "any", "result")
 _LATEST = (("phenomenonTime",), True)
 
 
@@ -68,7 +70,7 @@ def read_page(etype: EntityType, rows: QuerySet, options: QueryOptions) -> Page:
     top, skip = paging(options)
     page = list(rows.order_by(*ordering(etype, options))[skip : skip + top + 1])
     total = rows.count() if options.count else None
-    return Page(page[:top], total, len(page) > top)
+    return Page(page[:top], total, 0 < top < len(page))  # $top=0: counts, never links
 
 
 def next_link(url: str, options: QueryOptions, extra: dict[str, str] | None = None) -> str:
@@ -86,7 +88,10 @@ def render(etype: EntityType, objs: list[Model], options: QueryOptions, base: st
         for obj, content in expand(etype, nav, objs, item.options, base):
             expanded[id(obj)].update(content)
     select = select_names(etype, options.select)
-    return [serialize.entity_json(etype, o, base, select, expanded[id(o)]) for o in objs]
+    out = [serialize.entity_json(etype, o, base, select, expanded[id(o)]) for o in objs]
+    if any(len(p.segments) > 1 for p in options.select):
+        out = [select_parts(entity, options.select) for entity in out]
+    return out
 
 
 def validate(etype: EntityType, options: QueryOptions) -> None:
@@ -106,14 +111,16 @@ def check_select(etype: EntityType, select: tuple[Path, ...]) -> None:
 
 
 def select_names(etype: EntityType, select: tuple[Path, ...]) -> list[str] | None:
+    """The top-level names ``$select`` keeps (None: all); checks every path."""
     if not select:
         return None
     names = []
     for path in select:
         name = path.segments[0]
-        if len(path.segments) > 1:
-            raise fail(_("$select takes property names, not paths: %(path)s"), path=str(path))
-        known = name in etype.prop_by_name or name in etype.nav_by_name or name in _ID_NAMES
+        prop = etype.prop_by_name.get(name)
+        if len(path.segments) > 1 and (prop is None or prop.kind not in _JSON_KINDS):
+            raise fail(_("$select: only JSON properties have parts: %(path)s"), path=str(path))
+        known = prop is not None or name in etype.nav_by_name or name in _ID_NAMES
         if not known:
             raise fail(
                 _("%(type)s has no property or navigation %(name)s"),
@@ -122,6 +129,24 @@ def select_names(etype: EntityType, select: tuple[Path, ...]) -> list[str] | Non
             )
         names.append(name)
     return names
+
+
+def select_parts(entity: dict[str, Any], select: tuple[Path, ...]) -> dict[str, Any]:
+    """Cut JSON properties down to the parts ``$select`` names (``properties/owner``):
+    ``{"properties": {"owner": …}}``; a property selected whole stays whole."""
+    whole = {p.segments[0] for p in select if len(p.segments) == 1}
+    parts: dict[str, dict] = {}
+    for path in select:
+        name = path.segments[0]
+        if len(path.segments) == 1 or name in whole:
+            continue
+        source, target = entity.get(name), parts.setdefault(name, {})
+        for key in path.segments[1:-1]:
+            source = source.get(key) if isinstance(source, dict) else None
+            target = target.setdefault(key, {})
+        if isinstance(source, dict) and path.segments[-1] in source:
+            target[path.segments[-1]] = source[path.segments[-1]]
+    return {**entity, **parts}
 
 
 # -- $expand ------------------------------------------------------------------------------
@@ -193,7 +218,8 @@ def _expand_one(
     nav: Nav, target: EntityType, parents: list[Model], options: QueryOptions, base: str
 ) -> list[tuple[Model, dict[str, Any]]]:
     ids = {getattr(p, f"{nav.path}_id") for p in parents}
-    rows = filtered(target, target.model.objects.filter(pk__in=ids - {None}), options)
+    rows = target.model.objects.filter(IdIn(F("pk"), list(ids - {None})))
+    rows = filtered(target, rows, options)
     found = {o.pk: o for o in rows}
     objs = list(found.values())
     by_pk = dict(zip(found, render(target, objs, options, base), strict=True))
@@ -206,7 +232,7 @@ def _pages(
     """The expanded entities of all parents in one query, cut per parent."""
     parent_ids = [p.pk for p in parents]
     rows = target.model.objects.annotate(sta_parent=F(nav.back))
-    rows = filtered(target, rows.filter(sta_parent__in=parent_ids), options)
+    rows = filtered(target, rows.filter(IdIn(F("sta_parent"), parent_ids)), options)
     top, skip = paging(options)
     ranked = rows.annotate(
         sta_rank=Window(
@@ -220,7 +246,7 @@ def _pages(
         if len(page.rows) < top:
             page.rows.append(row)
         else:
-            page.more = True
+            page.more = top > 0
     if options.count:
         counts = rows.order_by().values("sta_parent").annotate(n=Count("pk"))
         for entry in counts:
