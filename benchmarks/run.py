@@ -124,9 +124,11 @@ def bench_harvest() -> dict:
 
 
 def bench_sensors() -> dict:
-    from benchmarks.sensors import bench_ingest
+    from benchmarks.sensors import bench_ingest, bench_queries
 
-    return bench_ingest()
+    results = bench_ingest()
+    results.update(bench_queries())  # reads what the ingest stored
+    return results
 
 
 def bench_shacl() -> dict:

@@ -343,3 +343,45 @@ def test_top_zero_gives_the_count_without_a_link(public, city):
         "@iot.count": 4,
         "value": [],
     }
+
+
+def test_an_absent_entity_to_expand_leaves_its_link(public, city):
+    observation = city["Bodenfeuchte@2026-06-01T10:00:00Z=10"]
+    body = get(
+        public,
+        f"Observations({observation})",
+        **{"$expand": "Datastream($select=name),MultiDatastream", "$select": "result"},
+    )
+    assert body == {"result": 10, "Datastream": {"name": "Bodenfeuchte"}}
+    body = get(public, f"Observations({observation})", **{"$expand": "MultiDatastream"})
+    assert "MultiDatastream" not in body
+    assert body["MultiDatastream@iot.navigationLink"].endswith(
+        f"Observations({observation})/MultiDatastream"
+    )
+
+
+def test_many_parents_are_expanded_in_chunks_without_losing_any(sta, public):
+    for n in range(105):
+        location = {
+            "name": f"Ort {n}",
+            "description": "d",
+            "encodingType": "application/geo+json",
+            "location": {"type": "Point", "coordinates": [11.5 + n / 1000, 50.9]},
+        }
+        sta.made("Things", {"name": f"Baum {n:03d}", "description": "d", "Locations": [location]})
+    body = get(
+        public,
+        "Things",
+        **{
+            "$top": "200",
+            "$orderby": "name",
+            "$select": "name",
+            "$expand": "Locations($select=name),HistoricalLocations($count=true;$select=id)",
+        },
+    )
+    assert len(body["value"]) == 105
+    for n, thing in enumerate(body["value"]):
+        assert thing["name"] == f"Baum {n:03d}"
+        assert thing["Locations"] == [{"name": f"Ort {n}"}]
+        assert thing["HistoricalLocations@iot.count"] == 1
+        assert len(thing["HistoricalLocations"]) == 1

@@ -5,9 +5,11 @@ Rows are sorted by the ``$orderby`` keys and then by id, in the direction of the
 key (ascending without ``$orderby``), so pages never overlap and
 ``Observations($top=1;$orderby=phenomenonTime desc)`` is the Datastream's stored latest
 observation. Expansion costs one query per level, not one per row: the expanded
-entities of all parents come in one statement, cut per parent by a window function
-(``ROW_NUMBER() OVER (PARTITION BY parent …)``); ``$count`` inside adds one grouped
-count. Expanding only the latest observation of Datastreams reads the ids they keep.
+entities of all parents come in one statement, each parent's first rows picked by a
+subquery with ``ORDER BY … LIMIT`` (which the (datastream, time) index answers without
+reading whole series) and ranked by ``ROW_NUMBER() OVER (PARTITION BY parent …)``;
+``$count`` inside adds one grouped count. Expanding only the latest observation of
+Datastreams reads the ids they keep.
 """
 
 from dataclasses import dataclass, replace
@@ -15,7 +17,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Model, OuterRef, QuerySet, Window
+from django.db import connection
+from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
@@ -30,6 +33,7 @@ from .sql import IdIn
 _ID_NAMES = ("id", "@iot.id", "selfLink", "@iot.selfLink")
 _JSON_KINDS = ("object", "array", "any", "result")
 _LATEST = (("phenomenonTime",), True)
+_PARENTS_PER_QUERY = 100  # OR-ed subqueries in one statement (SQLite nests them)
 
 
 @dataclass
@@ -44,15 +48,21 @@ def paging(options: QueryOptions) -> tuple[int, int]:
     return min(top, settings.ALLMENDE_STA_MAX_TOP), options.skip or 0
 
 
-def filtered(etype: EntityType, rows: QuerySet, options: QueryOptions) -> QuerySet:
-    """``rows`` narrowed by ``$filter`` (without duplicates from to-many paths)."""
+def condition(etype: EntityType, options: QueryOptions) -> Q:
+    """``$filter`` as a condition on ``etype``'s rows (a to-many path as a subquery, so
+    rows do not repeat); an empty Q without one."""
     if options.filter is None:
-        return rows
+        return Q()
     compiler = Compiler(etype)
-    condition = compiler.condition(options.filter)
+    where = compiler.condition(options.filter)
     if compiler.many:
-        return rows.filter(pk__in=etype.model.objects.filter(condition).values("pk"))
-    return rows.filter(condition)
+        return Q(pk__in=etype.model.objects.filter(where).values("pk"))
+    return where
+
+
+def filtered(etype: EntityType, rows: QuerySet, options: QueryOptions) -> QuerySet:
+    """``rows`` narrowed by ``$filter``."""
+    return rows.filter(condition(etype, options))
 
 
 def ordering(etype: EntityType, options: QueryOptions) -> list[Any]:
@@ -223,35 +233,65 @@ def _expand_one(
     found = {o.pk: o for o in rows}
     objs = list(found.values())
     by_pk = dict(zip(found, render(target, objs, options, base), strict=True))
-    return [(p, {nav.name: by_pk.get(getattr(p, f"{nav.path}_id"))}) for p in parents]
+    out = []
+    for parent in parents:  # no entity (or none that passed $filter): just the link
+        entity = by_pk.get(getattr(parent, f"{nav.path}_id"))
+        out.append((parent, {} if entity is None else {nav.name: entity}))
+    return out
 
 
 def _pages(
     nav: Nav, target: EntityType, parents: list[Model], options: QueryOptions
 ) -> dict[int, Page]:
-    """The expanded entities of all parents in one query, cut per parent."""
+    """The expanded entities of all parents, cut per parent: one query per
+    ``_PARENTS_PER_QUERY`` parents (one for a default page)."""
     parent_ids = [p.pk for p in parents]
-    rows = target.model.objects.annotate(sta_parent=F(nav.back))
-    rows = filtered(target, rows.filter(IdIn(F("sta_parent"), parent_ids)), options)
+    where, order = condition(target, options), ordering(target, options)
     top, skip = paging(options)
-    ranked = rows.annotate(
-        sta_rank=Window(
-            RowNumber(), partition_by=[F("sta_parent")], order_by=ordering(target, options)
-        )
-    )
-    ranked = ranked.filter(sta_rank__gt=skip, sta_rank__lte=skip + top + 1)
     pages: dict[int, Page] = {}
-    for row in ranked.order_by("sta_parent", "sta_rank"):
-        page = pages.setdefault(row.sta_parent, Page([], None, False))
-        if len(page.rows) < top:
-            page.rows.append(row)
-        else:
-            page.more = top > 0
+    for start in range(0, len(parent_ids), _PARENTS_PER_QUERY):
+        chunk = parent_ids[start : start + _PARENTS_PER_QUERY]
+        for row in _first_rows(nav, target, chunk, where, order, skip + top + 1):
+            page = pages.setdefault(row.sta_parent, Page([], None, False))
+            if row.sta_rank > skip + top:
+                page.more = top > 0  # $top=0: a count, never a link to the same page
+            elif row.sta_rank > skip:
+                page.rows.append(row)
     if options.count:
-        counts = rows.order_by().values("sta_parent").annotate(n=Count("pk"))
-        for entry in counts:
+        rows = target.model.objects.annotate(sta_parent=F(nav.back))
+        rows = rows.filter(IdIn(F("sta_parent"), parent_ids)).filter(where)
+        for entry in rows.order_by().values("sta_parent").annotate(n=Count("pk")):
             pages.setdefault(entry["sta_parent"], Page([], None, False)).count = entry["n"]
     return pages
+
+
+def _first_rows(
+    nav: Nav, target: EntityType, parent_ids: list[int], where: Q, order: list, limit: int
+) -> QuerySet:
+    """The first ``limit`` rows of each parent, ranked (``sta_rank``) per parent.
+
+    Each parent's rows come from a subquery with ``ORDER BY … LIMIT`` that an index such
+    as (datastream, phenomenon time) answers without reading the whole series; the
+    window function then only ranks the rows picked."""
+    model = target.model
+    # through a foreign key each row has one parent; through a many-to-many link a row
+    # counts for the parent whose subquery picked it (for foreign keys that condition is
+    # left out: SQLite would scan the parent's rows to test it)
+    shared = model._meta.get_field(nav.back).many_to_many
+    firsts = [
+        model.objects.filter(**{nav.back: pk}).filter(where).order_by(*order).values("pk")[:limit]
+        for pk in parent_ids
+    ]
+    if not shared and connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: one IN over a UNION ALL (an OR of subqueries would scan the table)
+        picked = Q(pk__in=firsts[0].union(*firsts[1:], all=True))
+    else:  # SQLite answers the OR of subqueries by primary key, one subquery at a time
+        picked = Q(pk__in=[])
+        for pk, first in zip(parent_ids, firsts, strict=True):
+            picked |= Q(pk__in=first, sta_parent=pk) if shared else Q(pk__in=first)
+    rows = model.objects.annotate(sta_parent=F(nav.back)).filter(picked)
+    rank = Window(RowNumber(), partition_by=[F("sta_parent")], order_by=order)
+    return rows.annotate(sta_rank=rank).order_by("sta_parent", "sta_rank")
 
 
 def _latest_only(nav: Nav, options: QueryOptions) -> bool:
@@ -274,9 +314,12 @@ def _latest_pages(nav: Nav, parents: list[Model]) -> dict[int, Page]:
         pk=OuterRef("latest_id")
     )
     series = type(parents[0])
+    # a scalar subquery with LIMIT 1 is run per series through the index; PostgreSQL
+    # would turn an EXISTS into a join over all observations
     more = set(
         series.objects.filter(pk__in=list(latest))
-        .filter(Exists(others))
+        .annotate(sta_other=Subquery(others.values("pk")[:1]))
+        .filter(sta_other__isnull=False)
         .values_list("pk", flat=True)
     )
     return {
