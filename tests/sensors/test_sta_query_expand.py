@@ -206,6 +206,7 @@ def test_select_takes_parts_of_json_properties(public, city):
             "Thing/name desc,name",
             ["Bodenfeuchte", "Temperatur Linde", "Temperatur Markt"],
         ),
+        ("Things", "@iot.id desc", ["  Birke  ", "Ahorn Ämterweg", "Eiche am Markt", "Linde 17"]),
         (
             "Datastreams",
             "phenomenonTime desc",

@@ -123,6 +123,16 @@ def test_times_and_intervals(public, city):
     assert results(public, later) == [-4]
     shifted = "phenomenonTime add duration'PT1H' eq 2026-06-01T11:00:00Z and result lt 15"
     assert results(public, shifted) == [10]
+    history = public.get(
+        "HistoricalLocations",
+        **{
+            "$filter": "time gt 2020-01-01T00:00:00Z and Thing/name eq 'Linde 17'",
+            "$expand": "Locations($select=name)",
+        },
+    )
+    assert [h["Locations"] for h in history.json()["value"]] == [[{"name": "Paradiespark"}]]
+    streams = names(public, "Datastreams", "resultTime eq null")
+    assert streams == ["Bodenfeuchte", "Temperatur Linde", "Temperatur Markt"]
     streams = names(public, "Datastreams", "phenomenonTime lt 2026-06-01T12:00:00Z")
     assert streams == ["Temperatur Linde", "Temperatur Markt"]
     streams = names(public, "Datastreams", "phenomenonTime ge 2026-01-01T00:00:00Z")
