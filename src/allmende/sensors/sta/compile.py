@@ -67,12 +67,8 @@ class Compiler:
     # -- entry points ---------------------------------------------------------------------
 
     def condition(self, node: ast.Expr) -> Q:
-        term = self.term(node)
-        if term.kind == "json":  # a JSON true/false standing alone
-            term = coerce(term, "bool")
-        if term.kind != "bool":
-            raise fail(_("$filter must be a condition, not %(kind)s"), kind=kind_name(term))
-        return term.expr
+        """``$filter``'s expression as a condition."""
+        return self.boolean(node, "$filter")
 
     def order(self, item: OrderItem) -> list[OrderBy]:
         term = self.term(item.expr)
@@ -116,7 +112,7 @@ class Compiler:
         if term.kind == "json":  # a JSON true/false used as a condition
             term = coerce(term, "bool")
         if term.kind != "bool":
-            raise fail(_("%(op)s needs conditions, not %(kind)s"), op=op, kind=kind_name(term))
+            raise fail(_("%(op)s needs a condition, not %(kind)s"), op=op, kind=kind_name(term))
         return term.expr
 
     def unary(self, node: ast.UnaryOp) -> Term:

@@ -33,7 +33,7 @@ from .sql import IdIn
 _ID_NAMES = ("id", "@iot.id", "selfLink", "@iot.selfLink")
 _JSON_KINDS = ("object", "array", "any", "result")
 _LATEST = (("phenomenonTime",), True)
-_PARENTS_PER_QUERY = 100  # OR-ed subqueries in one statement (SQLite nests them)
+_PARENTS_PER_QUERY = 100  # parents per statement (SQLite nests the OR of their subqueries)
 
 
 @dataclass
@@ -105,7 +105,8 @@ def render(etype: EntityType, objs: list[Model], options: QueryOptions, base: st
 
 
 def validate(etype: EntityType, options: QueryOptions) -> None:
-    """Check every name in ``options`` (nested ones too) without reading rows."""
+    """Check every name in ``options``, nested ones too, where there are no rows to
+    expand (spatial functions in ``$filter`` still test their geometries)."""
     check_select(etype, options.select)
     filtered(etype, etype.model.objects.none(), options)
     ordering(etype, options)
