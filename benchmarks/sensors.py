@@ -160,3 +160,57 @@ def _until(condition, seconds: float) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError("timed out")
         time.sleep(0.05)
+
+
+QUERIES = {
+    # the latest observation of every Datastream: read from the ids the series keep
+    "sta_query_latest_ms": (
+        "Datastreams",
+        {"$expand": "Observations($top=1;$orderby=phenomenonTime desc)", "$top": "20"},
+    ),
+    # the same with three per Datastream: one windowed query over their observations
+    "sta_query_expand_top3_ms": (
+        "Datastreams",
+        {"$expand": "Observations($top=3;$orderby=phenomenonTime desc)", "$top": "20"},
+    ),
+    # a day of one series, newest first (the (datastream, time) index)
+    "sta_query_series_day_ms": (
+        "Observations",
+        {
+            "$filter": "Datastream/@iot.id eq {stream} and phenomenonTime ge "
+            "2026-01-02T00:00:00Z and phenomenonTime lt 2026-01-03T00:00:00Z",
+            "$orderby": "phenomenonTime desc",
+            "$top": "1000",
+        },
+    ),
+    # a condition on the results of all series, counted
+    "sta_query_result_count_ms": (
+        "Observations",
+        {"$filter": "result ge 39.5 and hour(phenomenonTime) eq 12", "$count": "true"},
+    ),
+}
+
+
+def bench_queries() -> dict:
+    """Reading with query options over the observations ``bench_ingest`` stored: the
+    median of five requests each, through the whole Django stack."""
+    import statistics
+
+    from django.test import Client
+
+    from allmende.sensors.models import Datastream
+
+    client = Client()
+    stream = Datastream.objects.order_by("pk").values_list("pk", flat=True).first()
+    results: dict = {}
+    for name, (path, params) in QUERIES.items():
+        params = {k: v.format(stream=stream) for k, v in params.items()}
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            response = client.get(f"/sta/v1.1/{path}", params)
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.content[:300]
+            assert response.json()["value"], name
+        results[name] = round(statistics.median(times) * 1000, 1)
+    return results

@@ -94,3 +94,126 @@ THING = {
         }
     ],
 }
+
+
+# -- a small city for the query options -----------------------------------------------------
+
+_SQUARE = [[11.60, 50.90], [11.62, 50.90], [11.62, 50.92], [11.60, 50.92], [11.60, 50.90]]
+
+
+def _location(name: str, geometry: dict) -> dict:
+    return {
+        "name": name,
+        "description": f"Ort {name}",
+        "encodingType": "application/geo+json",
+        "location": geometry,
+    }
+
+
+def _stream(name: str, unit: str, sensor: int, observed: int) -> dict:
+    return {
+        "name": name,
+        "description": f"Reihe {name}",
+        "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+        "unitOfMeasurement": {"name": unit, "symbol": unit, "definition": "https://example.org"},
+        "Sensor": {"@iot.id": sensor},
+        "ObservedProperty": {"@iot.id": observed},
+    }
+
+
+@pytest.fixture
+def city(sta) -> dict[str, int]:
+    """Four Things, three Datastreams and twelve Observations with numbers, text,
+    booleans, objects, an interval and parameters; the names are the ids' keys."""
+    ids: dict[str, int] = {}
+    ids["Tensiometer"] = sta.made(
+        "Sensors",
+        {
+            "name": "Tensiometer",
+            "description": "Watermark",
+            "encodingType": "text/html",
+            "metadata": "https://example.org/watermark",
+        },
+    )
+    ids["Thermometer"] = sta.made(
+        "Sensors",
+        {
+            "name": "Thermometer",
+            "description": "PT100",
+            "encodingType": "text/html",
+            "metadata": "https://example.org/pt100",
+        },
+    )
+    ids["Saugspannung"] = sta.made(
+        "ObservedProperties",
+        {"name": "Saugspannung", "definition": "https://example.org/s", "description": "Boden"},
+    )
+    ids["Lufttemperatur"] = sta.made(
+        "ObservedProperties",
+        {"name": "Lufttemperatur", "definition": "https://example.org/t", "description": "Luft"},
+    )
+    things = [
+        (
+            "Linde 17",
+            {"district": "Zentrum", "height": 12, "protected": True},
+            _location("Paradiespark", {"type": "Point", "coordinates": [11.5849, 50.9241]}),
+            [
+                ("Bodenfeuchte", "hPa", "Tensiometer", "Saugspannung"),
+                ("Temperatur Linde", "°C", "Thermometer", "Lufttemperatur"),
+            ],
+        ),
+        (
+            "Eiche am Markt",
+            {"district": "Lobeda", "height": 30.5, "protected": False},
+            _location("Markt", {"type": "Point", "coordinates": [11.5890, 50.9275]}),
+            [("Temperatur Markt", "°C", "Thermometer", "Lufttemperatur")],
+        ),
+        (
+            "Ahorn Ämterweg",
+            {"district": "Zentrum", "height": "hoch"},
+            _location("Ämterweg", {"type": "Polygon", "coordinates": [_SQUARE]}),
+            [],
+        ),
+        ("  Birke  ", None, None, []),
+    ]
+    for name, properties, location, streams in things:
+        body: dict = {"name": name, "description": f"Baum {name.strip()}"}
+        if properties is not None:
+            body["properties"] = properties
+        if location is not None:
+            body["Locations"] = [location]
+        body["Datastreams"] = [
+            _stream(s, unit, ids[sensor], ids[observed]) for s, unit, sensor, observed in streams
+        ]
+        ids[name.strip()] = sta.made("Things", body)
+        for stream in sta.get(f"Things({ids[name.strip()]})/Datastreams").json()["value"]:
+            ids[stream["name"]] = stream["@iot.id"]
+    observations = {
+        "Bodenfeuchte": [
+            ("2026-06-01T10:00:00Z", 10, {"quality": "good"}),
+            ("2026-06-01T11:30:15.250Z", 20.5, {"quality": "good", "depth": 30}),
+            ("2026-06-02T00:00:00Z", 30, {"quality": "bad"}),
+            ("2025-12-31T23:59:59Z", -4, None),
+        ],
+        "Temperatur Linde": [
+            ("2026-06-01T09:00:00Z", "warm", None),
+            ("2026-06-01T09:10:00Z", "kalt", None),
+            ("2026-06-01T09:20:00Z", True, None),
+            ("2026-06-01T00:00:00Z/2026-06-01T06:00:00Z", {"value": 7, "ok": True}, None),
+        ],
+        "Temperatur Markt": [
+            ("2026-06-01T08:00:00Z", 17.25, None),
+            ("2026-06-01T09:00:00Z", 18.5, None),
+            ("2026-06-01T10:00:00Z", 19, None),
+            ("2026-06-01T10:00:00Z", 21, None),
+        ],
+    }
+    for stream, rows in observations.items():
+        for time, result, parameters in rows:
+            body = {"phenomenonTime": time, "result": result}
+            if parameters is not None:
+                body["parameters"] = parameters
+            ids[f"{stream}@{time}={result}"] = sta.made(
+                f"Datastreams({ids[stream]})/Observations", body
+            )
+    return ids

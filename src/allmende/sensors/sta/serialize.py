@@ -40,7 +40,8 @@ def entity_json(
     expanded: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One entity; ``select`` limits the properties (and navigation links) shown,
-    ``expanded`` maps navigation names to their already rendered content."""
+    ``expanded`` holds the members an expanded navigation adds (``Datastreams``, and
+    ``Datastreams@iot.count`` and ``Datastreams@iot.nextLink`` where given)."""
     chosen = set(select) if select else None
     link = self_link(base, etype, obj.pk)
     out: dict[str, Any] = {}
@@ -54,7 +55,9 @@ def entity_json(
     expanded = expanded or {}
     for nav in etype.navs:
         if nav.name in expanded:
-            out[nav.name] = expanded[nav.name]
+            for key in (f"{nav.name}@iot.count", nav.name, f"{nav.name}@iot.nextLink"):
+                if key in expanded:
+                    out[key] = expanded[key]
         elif chosen is None or nav.name in chosen:
             out[f"{nav.name}@iot.navigationLink"] = f"{link}/{nav.name}"
     return out

@@ -8,9 +8,7 @@ request or query), 401, 403, 404, 405, 413, 415.
 
 import json
 from typing import Any
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -20,8 +18,9 @@ from django.views.decorators.csrf import csrf_exempt
 from allmende.core.rules import editable_organisations
 from allmende.core.services.tokens import authenticate_token
 
+from ..query import QueryError, QueryOptions, parse_query
 from ..services.entities import Writer
-from . import serialize
+from . import reading, serialize
 from .data_array import create_observations
 from .entities import ENTITY_SETS
 from .errors import StaError, error_response
@@ -75,6 +74,7 @@ def _landing(request: HttpRequest) -> JsonResponse:
 
 def _read(request: HttpRequest, path: str) -> HttpResponse:
     target = resolve(path)
+    options = _options(request)
     base = base_url(request)
     if target.prop is not None:
         obj = target.rows.get()
@@ -88,46 +88,38 @@ def _read(request: HttpRequest, path: str) -> HttpResponse:
         obj = target.rows.get()
         if target.ref:
             return JsonResponse({"@iot.selfLink": serialize.self_link(base, target.etype, obj.pk)})
-        return JsonResponse(serialize.entity_json(target.etype, obj, base))
-    return _collection(request, target, base)
+        reading.check_select(target.etype, options.select)
+        return JsonResponse(reading.render(target.etype, [obj], options, base)[0])
+    return _collection(request, target, options, base)
 
 
-def _paging(request: HttpRequest) -> tuple[int, int, bool]:
-    params = request.GET
-    top = _integer(params.get("$top"), "$top", settings.ALLMENDE_STA_DEFAULT_TOP)
-    skip = _integer(params.get("$skip"), "$skip", 0)
-    count = params.get("$count", "false")
-    if count not in ("true", "false"):
-        raise StaError(400, _("$count must be true or false"))
-    return min(top, settings.ALLMENDE_STA_MAX_TOP), skip, count == "true"
+def _options(request: HttpRequest) -> QueryOptions:
+    """The query options of the request; a problem in them is a 400."""
+    try:
+        options = parse_query(request.GET)
+    except QueryError as exc:
+        raise StaError(400, str(exc)) from None
+    if options.result_format is not None:
+        raise StaError(400, _("$resultFormat=dataArray is not supported yet"))
+    return options
 
 
-def _integer(text: str | None, name: str, default: int) -> int:
-    if text is None:
-        return default
-    if not text.isdigit():
-        raise StaError(400, _("%(name)s must be a whole number") % {"name": name})
-    return int(text)
-
-
-def _collection(request: HttpRequest, target: Target, base: str) -> JsonResponse:
-    top, skip, count = _paging(request)
-    rows = target.rows.order_by("pk")
-    page = list(rows[skip : skip + top + 1])
-    more = len(page) > top
-    page = page[:top]
+def _collection(
+    request: HttpRequest, target: Target, options: QueryOptions, base: str
+) -> JsonResponse:
+    page = reading.read_page(target.etype, target.rows, options)
     if target.ref:
-        items = [{"@iot.selfLink": serialize.self_link(base, target.etype, o.pk)} for o in page]
+        items = [
+            {"@iot.selfLink": serialize.self_link(base, target.etype, o.pk)} for o in page.rows
+        ]
     else:
-        items = [serialize.entity_json(target.etype, o, base) for o in page]
+        items = reading.render(target.etype, page.rows, options, base)
     next_link = None
-    if more:
-        params = request.GET.copy()
-        params["$skip"] = str(skip + top)
-        params["$top"] = str(top)
-        next_link = f"{base}/{request.path.split(f'/sta/{VERSION}/', 1)[1]}?{urlencode(params)}"
-    total = rows.count() if count else None
-    return JsonResponse(serialize.collection_json(items, total, next_link))
+    if page.more:
+        url = f"{base}/{request.path.split(f'/sta/{VERSION}/', 1)[1]}"
+        others = {k: v for k, v in request.GET.items() if not k.startswith("$")}
+        next_link = reading.next_link(url, options, others)
+    return JsonResponse(serialize.collection_json(items, page.count, next_link))
 
 
 # -- writing ------------------------------------------------------------------------------
