@@ -214,3 +214,125 @@ def bench_queries() -> dict:
             assert response.json()["value"], name
         results[name] = round(statistics.median(times) * 1000, 1)
     return results
+
+
+SERIES_OBSERVATIONS = int(os.environ.get("BENCH_STA_SERIES", "10000000"))
+STREAM_COUNT = 2_000
+
+
+def bench_series() -> dict:
+    """Reads over a big series: one Datastream with ``BENCH_STA_SERIES`` observations
+    (one every 3 s: ten million make 347 days), generated in SQL with its hourly roll-up,
+    among 2,000 Datastreams with a latest value each. Figures are p95 over 20 requests
+    through the whole Django stack (the aggregate and latest) or the selector (counts)."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test import Client
+
+    from allmende.sensors import selectors
+    from allmende.sensors.models import Datastream, ObservedProperty, Sensor, Thing
+    from allmende.sensors.services.ingest import NewObservation, store_observations
+
+    thing = Thing.objects.create(name="Messnetz", description="Bench")
+    sensor = Sensor.objects.create(name="S", description="s", encoding_type="t", metadata="m")
+    prop = ObservedProperty.objects.create(name="T", definition="T", description="T")
+    unit = {"name": "Grad Celsius", "symbol": "°C", "definition": "Cel"}
+    streams = Datastream.objects.bulk_create(
+        Datastream(
+            name=f"Messreihe {n}",
+            description="d",
+            observation_type="OM_Measurement",
+            unit_of_measurement=unit,
+            thing=thing,
+            sensor=sensor,
+            observed_property=prop,
+        )
+        for n in range(STREAM_COUNT)
+    )
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    store_observations(
+        [NewObservation(now, float(n % 40), datastream_id=d.pk) for n, d in enumerate(streams)]
+    )
+    big = streams[0].pk
+    started = time.perf_counter()
+    _generate(connection, big, SERIES_OBSERVATIONS)
+    generated = time.perf_counter() - started
+    first = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    last = first + dt.timedelta(seconds=3 * SERIES_OBSERVATIONS)
+
+    client = Client()
+
+    def timed(call, rounds: int = 20) -> float:
+        call()  # warm
+        times = []
+        for _ in range(rounds):
+            begin = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - begin) * 1000)
+        times.sort()
+        return round(times[int(len(times) * 0.95) - 1], 1)
+
+    def latest() -> None:
+        response = client.get("/api/v1/sensors/latest")
+        assert response.status_code == 200 and len(response.json()) == STREAM_COUNT
+
+    def aggregate() -> None:
+        response = client.get(
+            f"/api/v1/sensors/datastreams/{big}/aggregate",
+            {"start": first.isoformat(), "end": last.isoformat(), "interval": 1},
+        )
+        assert response.status_code == 200, response.content[:200]
+        assert sum(b["count"] for b in response.json()) == SERIES_OBSERVATIONS
+
+    def count() -> None:
+        start = first + dt.timedelta(days=30, seconds=1234)
+        end = first + dt.timedelta(days=200, seconds=77)
+        assert selectors.count_between(big, start, end) > 0
+
+    return {
+        "series_observations": SERIES_OBSERVATIONS,
+        "series_generate_seconds": round(generated, 1),
+        "latest_2000_datastreams_ms_p95": timed(latest),
+        "hourly_aggregate_one_year_ms_p95": timed(aggregate),
+        "count_time_range_ms_p95": timed(count),
+    }
+
+
+def _generate(connection, stream: int, count: int) -> None:
+    """``count`` observations of ``stream`` every 3 s from 2025-01-01, and their
+    roll-up, in SQL (the path through Python would take minutes)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "INSERT INTO sensors_observation (datastream_id, phenomenon_start, number,"
+                " integer) SELECT %s, timestamptz '2025-01-01 00:00:00+00' + i * interval"
+                " '3 seconds', (i %% 400) / 10.0, false FROM generate_series(0, %s - 1) AS i",
+                [stream, count],
+            )
+            hour = "date_trunc('hour', phenomenon_start)"
+        else:
+            cursor.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < %s)"
+                " INSERT INTO sensors_observation (datastream_id, phenomenon_start, number,"
+                " integer) SELECT %s, datetime('2025-01-01 00:00:00', '+' || (i * 3) ||"
+                " ' seconds'), (i %% 400) / 10.0, 0 FROM n",
+                [count - 1, stream],
+            )
+            hour = "strftime('%%Y-%%m-%%d %%H:00:00', phenomenon_start)"
+        cursor.execute(
+            "INSERT INTO sensors_observationhour (datastream_id, hour, count, numeric, total,"  # noqa: S608
+            f" minimum, maximum) SELECT datastream_id, {hour}, count(*), count(number),"
+            " sum(number), min(number), max(number) FROM sensors_observation"
+            " WHERE datastream_id = %s AND phenomenon_start >= %s GROUP BY 1, 2"
+            " ON CONFLICT (datastream_id, hour) DO UPDATE SET count = excluded.count",
+            [
+                stream,
+                "2025-01-01 00:00:00" if connection.vendor == "sqlite" else "2025-01-01T00:00:00Z",
+            ],
+        )
+        cursor.execute(
+            "UPDATE sensors_datastream SET phenomenon_start = (SELECT min(phenomenon_start)"
+            " FROM sensors_observation WHERE datastream_id = %s) WHERE id = %s",
+            [stream, stream],
+        )
