@@ -1,14 +1,23 @@
 """Clients of the SensorThings API: anonymous, and with an editor's API token."""
 
 import json
+import threading
+import time
+import uuid
 from typing import Any
 
+import paho.mqtt.client as mqtt
 import pytest
+from django.db import OperationalError
 from django.test import Client
 
 from allmende.core.services.tokens import create_api_token
+from allmende.sensors.mqtt.connection import broker_from_url
+from allmende.sensors.mqtt.subscriber import Subscriber
 
 BASE = "http://testserver/sta/v1.1"
+#: the machine's Mosquitto
+BROKER = "mqtt://127.0.0.1:1883"
 
 
 class Sta:
@@ -209,11 +218,56 @@ def city(sta) -> dict[str, int]:
         ],
     }
     for stream, rows in observations.items():
-        for time, result, parameters in rows:
-            body = {"phenomenonTime": time, "result": result}
+        for moment, result, parameters in rows:
+            body = {"phenomenonTime": moment, "result": result}
             if parameters is not None:
                 body["parameters"] = parameters
-            ids[f"{stream}@{time}={result}"] = sta.made(
+            ids[f"{stream}@{moment}={result}"] = sta.made(
                 f"Datastreams({ids[stream]})/Observations", body
             )
     return ids
+
+
+def _client(prefix: str) -> mqtt.Client:
+    client = mqtt.Client(
+        mqtt.CallbackAPIVersion.VERSION2,
+        client_id=f"{prefix}-{uuid.uuid4().hex[:8]}",
+        protocol=mqtt.MQTTv5,
+    )
+    client.connect("127.0.0.1", 1883)
+    client.loop_start()
+    return client
+
+
+def _wait(condition, seconds: float = 10.0) -> bool:
+    """Poll ``condition``. The test database is SQLite's shared in-memory one, whose
+    table locks refuse a read while the subscriber thread writes: that counts as "not
+    yet" (files in WAL mode, as in production, do not do that)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return True
+        except OperationalError:
+            pass
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def subscriber(settings):
+    """The worker's subscriber in a thread, on a session of its own (dropped after)."""
+    settings.ALLMENDE_MQTT_URL = BROKER
+    client_id = f"allmende-test-{uuid.uuid4().hex[:8]}"
+    running = Subscriber(broker_from_url(BROKER), client_id)
+    stop = threading.Event()
+    thread = threading.Thread(target=running.run, args=(stop,), daemon=True)
+    thread.start()
+    assert running.connected.wait(10), "subscriber did not connect"
+    time.sleep(0.2)  # the subscription is acknowledged
+    yield running
+    stop.set()
+    thread.join(10)
+    end = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+    end.connect("127.0.0.1", 1883, clean_start=True)  # forget the session
+    end.disconnect()

@@ -1,6 +1,7 @@
 """The SensorThings data model (entities of OGC 18-088, Sensing part) and the lean
 observation storage beside it (see docs/sensors.md and ADR 0007)."""
 
+from .devices import Device, DeviceProfile, PullSource
 from .entities import (
     Datastream,
     FeatureOfInterest,
@@ -18,6 +19,8 @@ from .observations import Observation, ObservationHour, ReceivedMessage
 __all__ = [
     "Datastream",
     "DeadLetter",
+    "Device",
+    "DeviceProfile",
     "FeatureOfInterest",
     "HistoricalLocation",
     "Location",
@@ -26,6 +29,7 @@ __all__ = [
     "Observation",
     "ObservationHour",
     "ObservedProperty",
+    "PullSource",
     "ReceivedMessage",
     "Sensor",
     "Thing",

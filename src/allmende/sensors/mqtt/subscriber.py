@@ -28,8 +28,11 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
+from .. import adapters
 from .. import models as m
+from ..adapters import DecodeError
 from ..models import DeadLetter
+from ..services import devices
 from ..services.entities import Writer
 from ..services.ingest import NewObservation, store_observations
 from ..sta.errors import StaError
@@ -72,7 +75,8 @@ class Subscriber:
             present = wire.connect(
                 clean_start=False, session_seconds=settings.ALLMENDE_MQTT_SESSION_HOURS * 3600
             )
-            wire.subscribe(SUBSCRIPTION, qos=1, no_local=True)
+            for topic in [SUBSCRIPTION, *(d.topic for d in adapters.decoders() if d.topic)]:
+                wire.subscribe(topic, qos=1, no_local=True)
             self.connected.set()
             log.info("MQTT subscriber connected (session present: %s)", present)
             with publisher.through(wire):  # our announcements do not come back to us
@@ -138,7 +142,8 @@ def _store(batch: list[Message]) -> None:
     keys: list[str | None] = []
     for message, topic in zip(batch, topics, strict=True):
         if topic is None:
-            continue  # announcements and other topics
+            _from_device(message, observations, keys)
+            continue
         try:
             new = decode(writer, topic, message.payload)
         except (ValueError, StaError) as exc:
@@ -150,6 +155,21 @@ def _store(batch: list[Message]) -> None:
         keys.append(message.key or _key(message, new))
     if observations:
         store_observations(observations, keys)
+
+
+def _from_device(message: Message, observations: list, keys: list) -> None:
+    """An uplink of a network server (ChirpStack, TTN), if an adapter listens there."""
+    decoder = adapters.for_topic(message.topic)
+    if decoder is None:
+        return  # announcements and other topics
+    try:
+        found = devices.observations_for(decoder.decode(message.topic, message.payload))
+    except DecodeError as exc:
+        _dead(message, str(exc), source=decoder.name)
+        return
+    for new, key in found:
+        observations.append(new)
+        keys.append(message.key or key)
 
 
 def decode(writer: Writer, topic: CreateTopic, payload: bytes) -> NewObservation | None:
@@ -183,7 +203,7 @@ def _key(message: Message, new: NewObservation) -> str:
     return "h:" + digest.hexdigest()[:62]
 
 
-def _dead(message: Message, reason: str) -> None:
+def _dead(message: Message, reason: str, source: str = "mqtt") -> None:
     DeadLetter.objects.create(
-        source="mqtt", topic=message.topic[:1000], payload=message.payload, reason=reason
+        source=source, topic=message.topic[:1000], payload=message.payload, reason=reason
     )
