@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from allmende.core.admin import AuditedAdmin
 
-from .models import DeadLetter, Device, DeviceProfile, PullSource
+from .models import DeadLetter, DerivedRule, Device, DeviceProfile, PullSource, ReferenceArea
 from .services.devices import replay
 
 
@@ -67,3 +67,15 @@ class DeadLetterAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(DerivedRule)
+class DerivedRuleAdmin(AuditedAdmin):
+    list_display = ("name", "kind", "source_definition", "factor", "enabled")
+    readonly_fields = ("last_observation",)
+
+
+@admin.register(ReferenceArea)
+class ReferenceAreaAdmin(AuditedAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)

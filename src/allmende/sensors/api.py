@@ -143,3 +143,16 @@ def aggregate(request: HttpRequest, datastream: int, query: Query[AggregateQuery
         for b in buckets
     ]
     return JsonResponse(items, safe=False)  # as for the latest values
+
+
+@router.get("/sensors/rules/{rule}/areas", response={200: dict, 404: ErrorOut})
+def rule_areas(request: HttpRequest, rule: int) -> JsonResponse:
+    """GeoJSON: every reference area with the mean of the latest values of the rule
+    (e.g. pF) of the sensors lying in it, their number and the class (colour)."""
+    from .models import DerivedRule
+    from .services.derived import area_status
+
+    found = DerivedRule.objects.filter(pk=rule).first()
+    if found is None:
+        raise ApiError(404, _("There is no such rule."))
+    return JsonResponse(area_status(found))

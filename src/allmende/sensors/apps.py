@@ -12,6 +12,7 @@ class SensorsConfig(AppConfig):
 
         from allmende.core.worker import register_periodic, register_service
 
+        from .services.derived import run_rules
         from .services.devices import run_due_pulls
         from .services.ingest import forget_old_keys
 
@@ -19,6 +20,8 @@ class SensorsConfig(AppConfig):
         register_periodic("sensors.keys", 3600, forget_old_keys)
         # Pulled sources (DATEX II parking, …) whose interval has come.
         register_periodic("sensors.pull", 30, run_due_pulls)
+        # Derived quantities (e.g. pF for tree watering) from new observations.
+        register_periodic("sensors.derived", 60, run_rules)
         if settings.ALLMENDE_MQTT_URL:
             from .mqtt import publisher
             from .mqtt.subscriber import run_subscriber

@@ -1,6 +1,7 @@
 """The SensorThings data model (entities of OGC 18-088, Sensing part) and the lean
 observation storage beside it (see docs/sensors.md and ADR 0007)."""
 
+from .derived import DerivedRule, DerivedStream, ReferenceArea
 from .devices import Device, DeviceProfile, PullSource
 from .entities import (
     Datastream,
@@ -19,6 +20,8 @@ from .observations import Observation, ObservationHour, ReceivedMessage
 __all__ = [
     "Datastream",
     "DeadLetter",
+    "DerivedRule",
+    "DerivedStream",
     "Device",
     "DeviceProfile",
     "FeatureOfInterest",
@@ -31,6 +34,7 @@ __all__ = [
     "ObservedProperty",
     "PullSource",
     "ReceivedMessage",
+    "ReferenceArea",
     "Sensor",
     "Thing",
 ]
