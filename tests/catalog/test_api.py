@@ -493,7 +493,7 @@ def test_openapi_document(client, db):
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.")
     paths = document["paths"]
-    assert set(paths) == {
+    assert {p for p in paths if not p.startswith(f"{API}/sensors/")} == {
         f"{API}/datasets",
         f"{API}/datasets/{{name}}",
         f"{API}/datasets/{{name}}/publish",

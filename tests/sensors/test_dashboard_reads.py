@@ -154,3 +154,12 @@ def _z(moment: dt.datetime) -> str:
     from allmende.sensors.sta.values import format_time
 
     return format_time(moment)
+
+
+def test_the_sensor_reads_are_in_the_openapi_document(public):
+    paths = public.client.get("/api/v1/openapi.json").json()["paths"]
+    assert {
+        "/api/v1/sensors/latest",
+        "/api/v1/sensors/datastreams/{datastream}/aggregate",
+        "/api/v1/sensors/rules/{rule}/areas",
+    } <= set(paths)

@@ -17,6 +17,7 @@ class CatalogConfig(AppConfig):
         _connect_sparql_store()
         _connect_search()
         _connect_derived()
+        _connect_offers()
 
 
 def _connect_sparql_store() -> None:
@@ -34,6 +35,14 @@ def _connect_search() -> None:
 
     connect()
     register_reindexer("search", lambda progress: search.rebuild(progress=progress))
+
+
+def _connect_offers() -> None:
+    from allmende.core.publishing import catalogue_offer
+
+    from .services.offers import on_offer
+
+    catalogue_offer.connect(on_offer, dispatch_uid="catalog.offers")
 
 
 def _connect_derived() -> None:

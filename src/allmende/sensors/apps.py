@@ -12,11 +12,13 @@ class SensorsConfig(AppConfig):
 
         from allmende.core.worker import register_periodic, register_service
 
+        from . import catalogue
         from .services.derived import run_rules
         from .services.devices import run_due_pulls
         from .services.ingest import forget_old_keys
 
         # Message keys (redelivery guard) are kept for ALLMENDE_MQTT_KEY_DAYS.
+        catalogue.connect()  # every Datastream an open dataset of the catalogue
         register_periodic("sensors.keys", 3600, forget_old_keys)
         # Pulled sources (DATEX II parking, …) whose interval has come.
         register_periodic("sensors.pull", 30, run_due_pulls)

@@ -16,7 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import models as m
+from ..sta.entities import ENTITY_SETS
 from ..sta.values import check_geometry
+from .entities import saved
 from .ingest import NewObservation, store_observations
 
 BATCH = 50_000
@@ -118,6 +120,7 @@ def _stream(rule: m.DerivedRule, thing_id: int) -> int:
         organisation=thing.organisation,
     )
     m.DerivedStream.objects.create(rule=rule, thing=thing, datastream=stream)
+    saved(ENTITY_SETS["Datastreams"], stream.pk)
     return stream.pk
 
 

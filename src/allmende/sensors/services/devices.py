@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 
 from .. import models as m
 from ..adapters import DecodeError, Uplink
+from ..sta.entities import ENTITY_SETS
 from ..sta.values import check_geometry, encode_result
+from .entities import saved
 from .ingest import NewObservation
 
 MEASUREMENT = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
@@ -145,6 +147,8 @@ def provision(uplink: Uplink, profile: m.DeviceProfile, device: m.Device | None)
         streams[field["path"]] = stream.pk
     device.thing, device.datastreams, device.feature = thing, streams, feature
     device.save()
+    for pk in streams.values():
+        saved(ENTITY_SETS["Datastreams"], pk)
     return device
 
 

@@ -120,7 +120,7 @@ class Writer:
         for nav in etype.navs:
             if nav.many and nav.name in data:
                 self._create_members(etype, obj, nav, data[nav.name])
-        _saved(etype, obj.pk)
+        saved(etype, obj.pk)
         return obj
 
     def _parents(
@@ -352,7 +352,7 @@ class Writer:
                     )
                     setattr(obj, nav.path, linked)
             obj.save()
-            _saved(etype, obj.pk)
+            saved(etype, obj.pk)
             return obj
 
     def _replace_members(self, etype: EntityType, obj: Model, nav: Nav, items: Any) -> None:
@@ -474,7 +474,8 @@ def _organisation_of(obj: Model) -> Organisation | None:
     return getattr(obj, "organisation", None)
 
 
-def _saved(etype: EntityType, pk: int) -> None:
+def saved(etype: EntityType, pk: int) -> None:
+    """Announce after commit that an entity was created or changed (``entity_saved``)."""
     transaction.on_commit(lambda: entity_saved.send(sender=Writer, etype=etype, pk=pk))
 
 
