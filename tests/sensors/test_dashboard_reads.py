@@ -163,3 +163,21 @@ def test_the_sensor_reads_are_in_the_openapi_document(public):
         "/api/v1/sensors/datastreams/{datastream}/aggregate",
         "/api/v1/sensors/rules/{rule}/areas",
     } <= set(paths)
+
+
+def test_retention_deletes_old_observations_and_keeps_their_hourly_roll_up(filled):
+    from allmende.sensors.models import Datastream, ObservationHour
+    from allmende.sensors.services.ingest import apply_retention
+
+    before = dict(ObservationHour.objects.filter(datastream_id=filled).values_list("hour", "count"))
+    Datastream.objects.filter(pk=filled).update(keep_days=2)
+    now = START + dt.timedelta(days=5)
+    deleted = apply_retention(now=now)
+    cutoff = now - dt.timedelta(days=2)
+    assert deleted > 0
+    assert not Observation.objects.filter(datastream_id=filled, phenomenon_start__lt=cutoff).exists()
+    after = dict(ObservationHour.objects.filter(datastream_id=filled).values_list("hour", "count"))
+    assert after == before  # the hourly sums outlive the rows
+    assert selectors.count_between(filled, None, None) == 3000
+    first = Observation.objects.filter(datastream_id=filled).order_by("phenomenon_start").first()
+    assert Datastream.objects.get(pk=filled).phenomenon_start == first.phenomenon_start

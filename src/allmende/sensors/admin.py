@@ -7,7 +7,15 @@ from django.utils.translation import ngettext
 
 from allmende.core.admin import AuditedAdmin
 
-from .models import DeadLetter, DerivedRule, Device, DeviceProfile, PullSource, ReferenceArea
+from .models import (
+    Datastream,
+    DeadLetter,
+    DerivedRule,
+    Device,
+    DeviceProfile,
+    PullSource,
+    ReferenceArea,
+)
 from .services.devices import replay
 
 
@@ -79,3 +87,16 @@ class DerivedRuleAdmin(AuditedAdmin):
 class ReferenceAreaAdmin(AuditedAdmin):
     list_display = ("name",)
     search_fields = ("name",)
+
+
+@admin.register(Datastream)
+class DatastreamAdmin(AuditedAdmin):
+    """Staff set how long a Datastream keeps its observations; the rest is the API's."""
+
+    list_display = ("name", "thing", "keep_days", "latest_start")
+    search_fields = ("name",)
+    fields = ("name", "keep_days")
+    readonly_fields = ("name",)
+
+    def has_add_permission(self, request) -> bool:
+        return False

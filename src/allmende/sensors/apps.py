@@ -15,11 +15,13 @@ class SensorsConfig(AppConfig):
         from . import catalogue
         from .services.derived import run_rules
         from .services.devices import run_due_pulls
-        from .services.ingest import forget_old_keys
+        from .services.ingest import apply_retention, forget_old_keys
 
         # Message keys (redelivery guard) are kept for ALLMENDE_MQTT_KEY_DAYS.
         catalogue.connect()  # every Datastream an open dataset of the catalogue
         register_periodic("sensors.keys", 3600, forget_old_keys)
+        # Observations older than their Datastream keeps them (the roll-up stays).
+        register_periodic("sensors.retention", 3600, apply_retention)
         # Pulled sources (DATEX II parking, …) whose interval has come.
         register_periodic("sensors.pull", 30, run_due_pulls)
         # Derived quantities (e.g. pF for tree watering) from new observations.

@@ -137,6 +137,13 @@ class Series(Named):
 
 class Datastream(Series):
     unit_of_measurement = models.JSONField(_("unit of measurement"))
+    #: observations older than this many days are deleted; their hourly roll-up stays
+    keep_days = models.PositiveIntegerField(
+        _("keep observations (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: for ever. Hourly means, minima and maxima are kept for ever."),
+    )
     thing = models.ForeignKey(Thing, on_delete=models.CASCADE, related_name="datastreams")
     sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="datastreams")
     observed_property = models.ForeignKey(

@@ -332,14 +332,17 @@ def _refresh_ranges(model, rows, pk: int, scan: bool) -> None:
 
 def _refresh_hours(rows, pk: int, hours: set[dt.datetime] | None) -> None:
     old = ObservationHour.objects.filter(datastream_id=pk)
-    if hours is not None:
+    if hours is None:  # all hours that still have observations (older ones outlive them)
+        first = rows.order_by("phenomenon_start").values_list("phenomenon_start", flat=True)
+        oldest = first.first()
+        old = old.filter(hour__gte=_hour(oldest)) if oldest is not None else old.none()
+        windows = [rows]
+    else:
         old = old.filter(hour__in=list(hours))
         windows = [
             rows.filter(phenomenon_start__gte=h, phenomenon_start__lt=h + dt.timedelta(hours=1))
             for h in sorted(hours)
         ]
-    else:
-        windows = [rows]
     old.delete()
     sums: dict[dt.datetime, list] = {}
     for window in windows:
@@ -364,6 +367,31 @@ def _refresh_hours(rows, pk: int, hours: set[dt.datetime] | None) -> None:
         )
         for hour, e in sums.items()
     )
+
+
+def apply_retention(now: dt.datetime | None = None, chunk: int = 50_000) -> int:
+    """Delete the observations older than their Datastream's ``keep_days`` (a worker
+    task, hourly); the hourly roll-up stays, so long-range aggregates keep working.
+    Returns how many were deleted."""
+    from ..models import Datastream, Observation
+
+    now = now or dt.datetime.now(dt.UTC)
+    deleted = 0
+    for pk, days in Datastream.objects.exclude(keep_days=None).values_list("pk", "keep_days"):
+        cutoff = now - dt.timedelta(days=days)
+        while True:
+            ids = list(
+                Observation.objects.filter(datastream_id=pk, phenomenon_start__lt=cutoff)
+                .order_by("phenomenon_start")
+                .values_list("pk", flat=True)[:chunk]
+            )
+            if not ids:
+                break
+            with transaction.atomic():
+                Observation.objects.filter(pk__in=ids).delete()
+                deleted += len(ids)
+        _refresh_ranges(Datastream, Observation.objects.filter(datastream_id=pk), pk, False)
+    return deleted
 
 
 def forget_old_keys() -> int:
