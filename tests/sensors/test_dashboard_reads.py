@@ -175,7 +175,8 @@ def test_retention_deletes_old_observations_and_keeps_their_hourly_roll_up(fille
     deleted = apply_retention(now=now)
     cutoff = now - dt.timedelta(days=2)
     assert deleted > 0
-    assert not Observation.objects.filter(datastream_id=filled, phenomenon_start__lt=cutoff).exists()
+    old = Observation.objects.filter(datastream_id=filled, phenomenon_start__lt=cutoff)
+    assert not old.exists()
     after = dict(ObservationHour.objects.filter(datastream_id=filled).values_list("hour", "count"))
     assert after == before  # the hourly sums outlive the rows
     assert selectors.count_between(filled, None, None) == 3000
