@@ -27,6 +27,7 @@ migrate: $(STAMP)
 # Load the demo content (publishers and datasets of Jena); does nothing when already there.
 demo: $(STAMP)
 	$(BIN)/allmende demo load
+	$(BIN)/allmende sensors demo
 
 # Set up and serve the platform at http://127.0.0.1:8000 on the embedded default.
 run: setup

@@ -1,4 +1,5 @@
-"""``allmende sensors import-areas FILE [--replace]`` and ``allmende sensors derive``."""
+"""``allmende sensors import-areas FILE [--replace]``, ``allmende sensors derive`` and
+``allmende sensors demo`` (Jena's sensor sites, car parks and tree-watering areas)."""
 
 import json
 from pathlib import Path
@@ -20,8 +21,15 @@ class Command(BaseCommand):
         areas.add_argument("file", help="a GeoJSON FeatureCollection of polygons")
         areas.add_argument("--replace", action="store_true", help="drop the areas stored before")
         sub.add_parser("derive", help="Compute derived quantities from new observations now.")
+        sub.add_parser("demo", help="Load the demo sensors of Jena (once).")
 
     def handle(self, *args, **options) -> None:
+        if options["action"] == "demo":
+            from ...demo.load import load
+
+            made = load()
+            self.stdout.write(_("%(count)s demo devices loaded") % {"count": made})
+            return
         if options["action"] == "derive":
             self.stdout.write(_("%(count)s derived observations") % {"count": run_rules()})
             return
