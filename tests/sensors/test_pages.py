@@ -52,3 +52,23 @@ def test_a_datastream_page_draws_its_range_with_the_numbers(sta, public):
     week = public.client.get(f"/sensors/datastreams/{stream}/", {"range": "nonsense"})
     assert week.status_code == 200 and 'value="week" selected' in week.content.decode()
     assert public.client.get("/sensors/datastreams/999999/").status_code == 404
+
+
+def test_the_tree_watering_map_colours_the_areas(db, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+    from django.test import Client
+
+    from allmende.sensors.models import DerivedRule
+
+    call_command("sensors", "demo")
+    rule = DerivedRule.objects.get()
+    client = Client(headers={"Accept-Language": "en"})
+    assert f'href="/sensors/areas/{rule.pk}/"' in client.get("/sensors/").content.decode()
+    html = client.get(f"/sensors/areas/{rule.pk}/").content.decode()
+    areas = json.loads(
+        html.split('id="area-status" type="application/json">')[1].split("</script>")[0]
+    )
+    colours = {f["properties"]["colour"] for f in areas["features"]}
+    assert "#6b7280" in colours and len(colours) >= 2  # grey for areas without sensors
+    assert html.count('<th scope="row">') == 12 and "very dry: water now" in html
+    assert Client().get("/sensors/areas/999/").status_code == 404

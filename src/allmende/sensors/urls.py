@@ -12,4 +12,5 @@ urlpatterns = [
     re_path(r"^sta/v1\.1/(?P<path>.*)$", sta, name="sta"),
     path("sensors/", views.sensor_map, name="map"),
     path("sensors/datastreams/<int:pk>/", views.datastream_detail, name="datastream"),
+    path("sensors/areas/<int:rule>/", views.tree_watering, name="areas"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .charts import series_chart
-from .models import Datastream, Location, Thing
+from .models import Datastream, DerivedRule, Location, Thing
 from .sta.values import decode_result
 
 RANGES = {
@@ -50,6 +50,7 @@ def sensor_map(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "geojson": {"type": "FeatureCollection", "features": features},
+            "rules": DerivedRule.objects.filter(enabled=True).order_by("name"),
             "tiles": settings.ALLMENDE_MAP_TILE_URL,
             "attribution": settings.ALLMENDE_MAP_TILE_ATTRIBUTION,
         },
@@ -93,5 +94,44 @@ def datastream_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chosen": chosen,
             "hours": hours,
             "sta_url": f"/sta/v1.1/Datastreams({stream.pk})",
+        },
+    )
+
+
+#: The classes' colours on the map, dark enough for 3:1 against white (WCAG 1.4.11);
+#: the class is also written out, in the table and the tooltip.
+CLASS_COLOURS = {"blue": "#1f5fa8", "green": "#2e7d32", "yellow": "#9a6a00", "red": "#b3261e"}
+CLASS_NAMES = {
+    "blue": _("wet"),
+    "green": _("fine"),
+    "yellow": _("dry: water soon"),
+    "red": _("very dry: water now"),
+}
+
+
+def tree_watering(request: HttpRequest, rule: int) -> HttpResponse:
+    """The reference areas of a rule, coloured by the class of their sensors' mean."""
+    from .services.derived import area_status
+
+    found = DerivedRule.objects.filter(pk=rule).first()
+    if found is None:
+        raise Http404
+    status = area_status(found)
+    for feature in status["features"]:
+        props = feature["properties"]
+        klass = props.get("class")
+        props["colour"] = CLASS_COLOURS.get(klass, "#6b7280")
+        props["label"] = f"{props['name']}: {CLASS_NAMES.get(klass, _('no sensor'))}"
+        props["class_name"] = CLASS_NAMES.get(klass, "")
+    return render(
+        request,
+        "sensors/tree_watering.html",
+        {
+            "rule": found,
+            "geojson": status,
+            "areas": [f["properties"] for f in status["features"]],
+            "legend": [(CLASS_COLOURS[k], CLASS_NAMES[k]) for k in CLASS_COLOURS],
+            "tiles": settings.ALLMENDE_MAP_TILE_URL,
+            "attribution": settings.ALLMENDE_MAP_TILE_ATTRIBUTION,
         },
     )

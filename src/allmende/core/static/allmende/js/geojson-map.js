@@ -15,11 +15,17 @@
       L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
     }
     var layer = L.geoJSON(JSON.parse(data.textContent), {
-      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, { radius: 6, color: "#00577a", weight: 2 }); },
-      style: function () { return { color: "#00577a", weight: 2, fillOpacity: 0.25 }; },
+      pointToLayer: function (feature, latlng) {
+        var colour = (feature.properties || {}).colour || "#00577a";
+        return L.circleMarker(latlng, { radius: 6, color: colour, weight: 2 });
+      },
+      style: function (feature) {
+        var colour = (feature && feature.properties || {}).colour || "#00577a";
+        return { color: colour, weight: 2, fillColor: colour, fillOpacity: 0.35 };
+      },
       onEachFeature: function (feature, layer) {
         var p = feature.properties || {};
-        var name = p.name || p.Name || p.bezeichnung || p.id;
+        var name = p.label || p.name || p.Name || p.bezeichnung || p.id;
         if (name !== undefined) { layer.bindTooltip(String(name)); }
       }
     }).addTo(map);
