@@ -135,3 +135,16 @@ def test_a_multi_datastream_takes_one_value_per_observed_property(sta, public):
         },
     )
     assert mismatch.status_code == 400 and "as many" in mismatch.json()["message"]
+
+
+def test_a_data_array_of_a_million_rows_is_refused_whole(sta, public):
+    stream = _stream(sta, public)
+    rows = ",".join(f'["2026-06-01T10:00:00Z",{n}]' for n in range(1_000_000))
+    body = (
+        f'[{{"Datastream": {{"@iot.id": {stream}}}, "components": ["phenomenonTime", "result"],'
+        f' "dataArray": [{rows}]}}]'
+    ).encode()
+    response = sta.send("POST", "CreateObservations", raw=body)
+    assert response.status_code == 413 and response.json()["type"] == "error"
+    assert not Observation.objects.exists()
+    assert public.get("").status_code == 200  # and the server goes on
