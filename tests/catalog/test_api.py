@@ -502,6 +502,8 @@ def test_openapi_document(client, db):
         f"{API}/datasets/{{name}}/distributions/{{distribution_id}}",
         f"{API}/datasets/{{name}}/distributions/{{distribution_id}}/file",
         f"{API}/organisations",
+        f"{API}/sensors/latest",
+        f"{API}/sensors/datastreams/{{datastream}}/aggregate",
     }
     assert set(paths[f"{API}/datasets/{{name}}"]) == {"get", "patch", "delete"}
     assert document["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"

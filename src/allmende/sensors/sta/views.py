@@ -7,6 +7,7 @@ request or query), 401, 403, 404, 405, 413, 415.
 """
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -20,10 +21,11 @@ from allmende.core.services.tokens import authenticate_token
 
 from ..query import QueryError, QueryOptions, parse_query
 from ..services.entities import Writer
-from . import reading, serialize
+from . import counting, reading, serialize
 from .data_array import create_observations
 from .entities import ENTITY_SETS
 from .errors import StaError, error_response
+from .json_patch import apply_patch
 from .paths import Target, resolve
 
 VERSION = "v1.1"
@@ -34,6 +36,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete",
 ]
 _JSON = "application/json"
+_JSON_PATCH = "application/json-patch+json"
 
 
 def base_url(request: HttpRequest) -> str:
@@ -107,7 +110,12 @@ def _options(request: HttpRequest) -> QueryOptions:
 def _collection(
     request: HttpRequest, target: Target, options: QueryOptions, base: str
 ) -> JsonResponse:
-    page = reading.read_page(target.etype, target.rows, options)
+    fast = counting.roll_up_count(target, options) if options.count else None
+    if fast is None:
+        page = reading.read_page(target.etype, target.rows, options)
+    else:  # the count from the roll-up; the rows as usual
+        page = reading.read_page(target.etype, target.rows, replace(options, count=False))
+        page.count = fast
     if target.ref:
         items = [
             {"@iot.selfLink": serialize.self_link(base, target.etype, o.pk)} for o in page.rows
@@ -137,13 +145,13 @@ def _writer(request: HttpRequest) -> Writer:
     return Writer(user=user, organisation=organisation)
 
 
-def _body(request: HttpRequest) -> Any:
+def _body(request: HttpRequest, kinds: tuple[str, ...] = (_JSON,)) -> Any:
     try:
         body = request.body
     except RequestDataTooBig:
         raise StaError(413, _("the request body is too large")) from None
     kind = request.content_type or ""
-    if kind and kind != _JSON:
+    if kind and kind not in kinds:
         raise StaError(415, _("send JSON (Content-Type: application/json)"))
     try:
         return json.loads(body or b"null")
@@ -173,8 +181,28 @@ def _write(request: HttpRequest, path: str) -> HttpResponse:
     if request.method == "DELETE":
         writer.delete(target.etype, obj)
         return HttpResponse(status=200)
-    obj = writer.update(target.etype, obj, _body(request), replace=request.method == "PUT")
+    if request.method == "PATCH" and request.content_type == _JSON_PATCH:
+        obj = _json_patch(writer, target, obj, _body(request, (_JSON_PATCH,)))
+    else:
+        obj = writer.update(target.etype, obj, _body(request), replace=request.method == "PUT")
     return JsonResponse(serialize.entity_json(target.etype, obj, base))
+
+
+def _json_patch(writer: Writer, target: Target, obj: Model, operations: Any) -> Model:
+    """PATCH with a JSON Patch: the operations on the entity's properties, then the
+    properties that changed written as a PATCH."""
+    etype = target.etype
+    before = {p.name: serialize.prop_value(p, obj) for p in etype.props if p.column}
+    after = apply_patch(before, operations)
+    unknown = set(after) - set(before)
+    if unknown:
+        raise StaError(
+            400,
+            _("JSON Patch changes only properties of %(type)s, not %(names)s")
+            % {"type": etype.singular, "names": ", ".join(sorted(unknown))},
+        )
+    changed = {name: after.get(name) for name in before if after.get(name) != before[name]}
+    return writer.update(etype, obj, changed) if changed else obj
 
 
 def _created(base: str, target: Target, obj: Model) -> JsonResponse:
