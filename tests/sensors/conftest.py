@@ -217,3 +217,25 @@ def city(sta) -> dict[str, int]:
                 f"Datastreams({ids[stream]})/Observations", body
             )
     return ids
+
+
+def weather(city: dict[str, int]) -> dict:
+    """A MultiDatastream of the city: temperature and humidity at the Eiche am Markt."""
+    measurement = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
+    return {
+        "name": "Wetter",
+        "description": "Temperatur und Feuchte",
+        "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
+        "OM_ComplexObservation",
+        "multiObservationDataTypes": [measurement, measurement],
+        "unitOfMeasurements": [
+            {"name": "Grad Celsius", "symbol": "°C", "definition": "ucum:Cel"},
+            {"name": "Prozent", "symbol": "%", "definition": "ucum:%"},
+        ],
+        "Thing": {"@iot.id": city["Eiche am Markt"]},
+        "Sensor": {"@iot.id": city["Thermometer"]},
+        "ObservedProperties": [
+            {"@iot.id": city["Lufttemperatur"]},
+            {"name": "Feuchte", "definition": "h", "description": "relative Luftfeuchte"},
+        ],
+    }

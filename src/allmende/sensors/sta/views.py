@@ -21,7 +21,7 @@ from allmende.core.services.tokens import authenticate_token
 
 from ..query import QueryError, QueryOptions, parse_query
 from ..services.entities import Writer
-from . import counting, reading, serialize
+from . import counting, reading, result_format, serialize
 from .data_array import create_observations
 from .entities import ENTITY_SETS
 from .errors import StaError, error_response
@@ -79,6 +79,8 @@ def _read(request: HttpRequest, path: str) -> HttpResponse:
     target = resolve(path)
     options = _options(request)
     base = base_url(request)
+    if options.result_format is not None:
+        result_format.check(target, options)
     if target.prop is not None:
         obj = target.rows.get()
         value = serialize.prop_value(target.prop, obj)
@@ -102,8 +104,6 @@ def _options(request: HttpRequest) -> QueryOptions:
         options = parse_query(request.GET)
     except QueryError as exc:
         raise StaError(400, str(exc)) from None
-    if options.result_format is not None:
-        raise StaError(400, _("$resultFormat=dataArray is not supported yet"))
     return options
 
 
@@ -111,6 +111,11 @@ def _collection(
     request: HttpRequest, target: Target, options: QueryOptions, base: str
 ) -> JsonResponse:
     fast = counting.roll_up_count(target, options) if options.count else None
+    if options.result_format is not None:
+        body, more = result_format.data_array_page(target, options, base, fast)
+        if more:
+            body["@iot.nextLink"] = _next_link(request, options, base)
+        return JsonResponse(body)
     if fast is None:
         page = reading.read_page(target.etype, target.rows, options)
     else:  # the count from the roll-up; the rows as usual
@@ -122,12 +127,14 @@ def _collection(
         ]
     else:
         items = reading.render(target.etype, page.rows, options, base)
-    next_link = None
-    if page.more:
-        url = f"{base}/{request.path.split(f'/sta/{VERSION}/', 1)[1]}"
-        others = {k: v for k, v in request.GET.items() if not k.startswith("$")}
-        next_link = reading.next_link(url, options, others)
+    next_link = _next_link(request, options, base) if page.more else None
     return JsonResponse(serialize.collection_json(items, page.count, next_link))
+
+
+def _next_link(request: HttpRequest, options: QueryOptions, base: str) -> str:
+    url = f"{base}/{request.path.split(f'/sta/{VERSION}/', 1)[1]}"
+    others = {k: v for k, v in request.GET.items() if not k.startswith("$")}
+    return reading.next_link(url, options, others)
 
 
 # -- writing ------------------------------------------------------------------------------
