@@ -23,10 +23,31 @@ def test_the_landing_page_lists_every_entity_set_and_the_conformance(public):
         "FeaturesOfInterest",
     }
     assert f"{BASE}/Things" in {entry["url"] for entry in body["value"]}
-    assert (
-        "http://www.opengis.net/spec/iot_sensing/1.1/req/datamodel"
-        in (body["serverSettings"]["conformance"])
-    )
+    req = "http://www.opengis.net/spec/iot_sensing/1.1/req"
+    assert body["serverSettings"] == {
+        "conformance": [
+            f"{req}/datamodel",
+            f"{req}/resource-path/resource-path-to-entities",
+            f"{req}/request-data",
+            f"{req}/create-update-delete",
+            f"{req}/batch-request/batch-request",
+            f"{req}/data-array/data-array",
+        ]
+    }
+
+
+def test_with_mqtt_the_landing_page_names_the_broker(public, settings):
+    req = "http://www.opengis.net/spec/iot_sensing/1.1/req"
+    creation = f"{req}/create-observations-via-mqtt/observations-creation"
+    settings.ALLMENDE_MQTT_URL = "mqtt://worker:geheim@127.0.0.1:1884"
+    body = public.get("").json()["serverSettings"]
+    assert body["conformance"][-2:] == [creation, f"{req}/receive-updates-via-mqtt/receive-updates"]
+    assert body[creation] == {"endpoints": ["mqtt://testserver:1884"]}
+    settings.ALLMENDE_MQTT_URL = "mqtts://broker.jena.de"
+    settings.ALLMENDE_MQTT_PUBLISH = False
+    body = public.get("").json()["serverSettings"]
+    assert body["conformance"][-1] == creation
+    assert body[creation] == {"endpoints": ["mqtts://broker.jena.de:8883"]}
 
 
 def test_deep_insert_creates_everything_with_links_and_history(sta, public):

@@ -9,7 +9,9 @@ request or query), 401, 403, 404, 405, 413, 415.
 import json
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -19,9 +21,11 @@ from django.views.decorators.csrf import csrf_exempt
 from allmende.core.rules import editable_organisations
 from allmende.core.services.tokens import authenticate_token
 
+from ..mqtt.connection import Broker, configured_broker
 from ..query import QueryError, QueryOptions, parse_query
 from ..services.entities import Writer
 from . import counting, reading, result_format, serialize
+from .batch import run_batch
 from .data_array import create_observations
 from .entities import ENTITY_SETS
 from .errors import StaError, error_response
@@ -29,12 +33,18 @@ from .json_patch import apply_patch
 from .paths import Target, resolve
 
 VERSION = "v1.1"
+_REQ = "http://www.opengis.net/spec/iot_sensing/1.1/req"
 CONFORMANCE = [
-    "http://www.opengis.net/spec/iot_sensing/1.1/req/datamodel",
-    "http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/resource-path-to-entities",
-    "http://www.opengis.net/spec/iot_sensing/1.1/req/request-data",
-    "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete",
+    f"{_REQ}/datamodel",
+    f"{_REQ}/resource-path/resource-path-to-entities",
+    f"{_REQ}/request-data",
+    f"{_REQ}/create-update-delete",
+    f"{_REQ}/batch-request/batch-request",
+    f"{_REQ}/data-array/data-array",
 ]
+MQTT_CREATE = f"{_REQ}/create-observations-via-mqtt/observations-creation"
+MQTT_RECEIVE = f"{_REQ}/receive-updates-via-mqtt/receive-updates"
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 _JSON = "application/json"
 _JSON_PATCH = "application/json-patch+json"
 
@@ -48,6 +58,8 @@ def sta(request: HttpRequest, path: str = "") -> HttpResponse:
     try:
         if not path.strip("/"):
             return _landing(request)
+        if path.strip("/") == "$batch":
+            return _batch(request)
         if request.method == "GET":
             return _read(request, path)
         if request.method in ("POST", "PATCH", "PUT", "DELETE"):
@@ -63,13 +75,36 @@ def _landing(request: HttpRequest) -> JsonResponse:
     if request.method != "GET":
         return error_response(405, _("method not allowed"))
     base = base_url(request)
-    settings_block: dict[str, Any] = {"conformance": CONFORMANCE}
+    settings_block: dict[str, Any] = {"conformance": list(CONFORMANCE)}
+    broker = configured_broker()
+    if broker is not None:
+        settings_block["conformance"].append(MQTT_CREATE)
+        if settings.ALLMENDE_MQTT_PUBLISH:
+            settings_block["conformance"].append(MQTT_RECEIVE)
+        settings_block[MQTT_CREATE] = {"endpoints": [mqtt_endpoint(request, broker)]}
     return JsonResponse(
         {
             "value": [{"name": name, "url": f"{base}/{name}"} for name in ENTITY_SETS],
             "serverSettings": settings_block,
         }
     )
+
+
+def _batch(request: HttpRequest) -> JsonResponse:
+    if request.method != "POST":
+        raise StaError(405, _("$batch takes POST"))
+    return JsonResponse(run_batch(request, _body(request), f"/sta/{VERSION}/", sta))
+
+
+def mqtt_endpoint(request: HttpRequest, broker: Broker) -> str:
+    """The broker as clients reach it: ``ALLMENDE_MQTT_URL`` without its credentials, and
+    with this server's host name when the broker runs beside it (on loopback)."""
+    host = broker.host
+    if host in _LOOPBACK:
+        host = urlsplit(f"//{request.get_host()}").hostname or host
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{'mqtts' if broker.tls else 'mqtt'}://{host}:{broker.port}"
 
 
 # -- reading ------------------------------------------------------------------------------
