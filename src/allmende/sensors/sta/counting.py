@@ -126,19 +126,15 @@ def _count(span: _Range) -> int | None:
         return 0
     total = count_between(span.datastream, lower, end)  # type: ignore[arg-type]
     if upper is not None:
-        # intervals that start in the range but end after the upper bound
+        # intervals that start in the range but end after the upper bound; asked first
+        # by (datastream, end) alone, which only the partial index answers (a planner
+        # without statistics would otherwise read the range by start)
         beyond = (
             Q(phenomenon_end__gt=upper) if span.upper_inclusive else Q(phenomenon_end__gte=upper)
         )
-        total -= (
-            Observation.objects.filter(
-                beyond,
-                datastream_id=span.datastream,
-                phenomenon_end__isnull=False,
-                phenomenon_start__gte=lower,
-                phenomenon_start__lt=end,
-            )
-            .order_by()
-            .count()
+        ending = Observation.objects.filter(
+            beyond, datastream_id=span.datastream, phenomenon_end__isnull=False
         )
+        if ending.exists():
+            total -= ending.filter(phenomenon_start__gte=lower, phenomenon_start__lt=end).count()
     return total
