@@ -196,6 +196,8 @@ ALLMENDE_STA_DEFAULT_TOP = int(env("ALLMENDE_STA_DEFAULT_TOP", "100"))
 ALLMENDE_STA_MAX_TOP = int(env("ALLMENDE_STA_MAX_TOP", "10000"))
 # Observations one CreateObservations request may carry.
 ALLMENDE_STA_MAX_OBSERVATIONS = int(env("ALLMENDE_STA_MAX_OBSERVATIONS", "100000"))
+# The most requests one $batch request may carry (413 above).
+ALLMENDE_STA_MAX_BATCH = int(env("ALLMENDE_STA_MAX_BATCH", "1000"))
 
 # MQTT (SensorThings MQTT extension): the broker (empty: no MQTT), the subscriber's
 # client id and session lifetime, observations per stored batch, days message keys are

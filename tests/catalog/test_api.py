@@ -502,7 +502,7 @@ def test_openapi_document(client, db):
         f"{API}/datasets/{{name}}/distributions/{{distribution_id}}",
         f"{API}/datasets/{{name}}/distributions/{{distribution_id}}/file",
         f"{API}/organisations",
-    }
+    }  # the sensor hub's paths: tests/sensors/test_dashboard_reads.py
     assert set(paths[f"{API}/datasets/{{name}}"]) == {"get", "patch", "delete"}
     assert document["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
     upload = paths[f"{API}/datasets/{{name}}/distributions"]["post"]["requestBody"]["content"]

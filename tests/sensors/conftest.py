@@ -271,3 +271,25 @@ def subscriber(settings):
     end = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
     end.connect("127.0.0.1", 1883, clean_start=True)  # forget the session
     end.disconnect()
+
+
+def weather(city: dict[str, int]) -> dict:
+    """A MultiDatastream of the city: temperature and humidity at the Eiche am Markt."""
+    measurement = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
+    return {
+        "name": "Wetter",
+        "description": "Temperatur und Feuchte",
+        "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
+        "OM_ComplexObservation",
+        "multiObservationDataTypes": [measurement, measurement],
+        "unitOfMeasurements": [
+            {"name": "Grad Celsius", "symbol": "°C", "definition": "ucum:Cel"},
+            {"name": "Prozent", "symbol": "%", "definition": "ucum:%"},
+        ],
+        "Thing": {"@iot.id": city["Eiche am Markt"]},
+        "Sensor": {"@iot.id": city["Thermometer"]},
+        "ObservedProperties": [
+            {"@iot.id": city["Lufttemperatur"]},
+            {"name": "Feuchte", "definition": "h", "description": "relative Luftfeuchte"},
+        ],
+    }

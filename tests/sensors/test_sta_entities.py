@@ -1,6 +1,7 @@
 """SensorThings API, black box over HTTP: entities, deep insert, paths, writes, errors."""
 
 import copy
+import json
 
 from allmende.sensors.models import HistoricalLocation, Observation, ObservationHour
 
@@ -22,10 +23,31 @@ def test_the_landing_page_lists_every_entity_set_and_the_conformance(public):
         "FeaturesOfInterest",
     }
     assert f"{BASE}/Things" in {entry["url"] for entry in body["value"]}
-    assert (
-        "http://www.opengis.net/spec/iot_sensing/1.1/req/datamodel"
-        in (body["serverSettings"]["conformance"])
-    )
+    req = "http://www.opengis.net/spec/iot_sensing/1.1/req"
+    assert body["serverSettings"] == {
+        "conformance": [
+            f"{req}/datamodel",
+            f"{req}/resource-path/resource-path-to-entities",
+            f"{req}/request-data",
+            f"{req}/create-update-delete",
+            f"{req}/batch-request/batch-request",
+            f"{req}/data-array/data-array",
+        ]
+    }
+
+
+def test_with_mqtt_the_landing_page_names_the_broker(public, settings):
+    req = "http://www.opengis.net/spec/iot_sensing/1.1/req"
+    creation = f"{req}/create-observations-via-mqtt/observations-creation"
+    settings.ALLMENDE_MQTT_URL = "mqtt://worker:geheim@127.0.0.1:1884"
+    body = public.get("").json()["serverSettings"]
+    assert body["conformance"][-2:] == [creation, f"{req}/receive-updates-via-mqtt/receive-updates"]
+    assert body[creation] == {"endpoints": ["mqtt://testserver:1884"]}
+    settings.ALLMENDE_MQTT_URL = "mqtts://broker.jena.de"
+    settings.ALLMENDE_MQTT_PUBLISH = False
+    body = public.get("").json()["serverSettings"]
+    assert body["conformance"][-1] == creation
+    assert body[creation] == {"endpoints": ["mqtts://broker.jena.de:8883"]}
 
 
 def test_deep_insert_creates_everything_with_links_and_history(sta, public):
@@ -137,7 +159,7 @@ def test_patch_put_and_delete_with_cascades(sta, public):
     assert patched.status_code == 200 and patched.json()["description"] == "neu"
     assert patched.json()["name"] == THING["name"]
     put = sta.send("PUT", f"Things({thing})", {"name": "Baum 17", "description": "ganz neu"})
-    assert put.status_code == 200 and put.json()["properties"] is None
+    assert put.status_code == 200 and "properties" not in put.json()
     assert sta.send("PUT", f"Things({thing})", {"name": "ohne Beschreibung"}).status_code == 400
     assert sta.send("DELETE", f"Things({thing})").status_code == 200
     assert public.get(f"Things({thing})").status_code == 404
@@ -196,3 +218,36 @@ def test_errors_speak_german_by_default(sta_token):
     )
     assert response.status_code == 400
     assert response.json()["message"] == "Thing hat keine Eigenschaft Farbe"
+
+
+def test_json_patch(sta, public):
+    thing = sta.made("Things", THING)
+
+    def patch(operations):
+        return sta.client.generic(
+            "PATCH",
+            f"/sta/v1.1/Things({thing})",
+            json.dumps(operations),
+            content_type="application/json-patch+json",
+        )
+
+    done = patch(
+        [
+            {"op": "test", "path": "/properties/district", "value": "Zentrum"},
+            {"op": "add", "path": "/properties/height", "value": 12},
+            {"op": "move", "from": "/properties/district", "path": "/properties/area"},
+            {"op": "replace", "path": "/name", "value": "Linde ~/ 18"},
+        ]
+    )
+    assert done.status_code == 200, done.content
+    shown = public.get(f"Things({thing})").json()
+    assert shown["properties"] == {"height": 12, "area": "Zentrum"}
+    assert shown["name"] == "Linde ~/ 18"
+    failed = patch([{"op": "test", "path": "/name", "value": "anders"}])
+    assert failed.status_code == 409
+    assert patch([{"op": "add", "path": "/Datastreams", "value": []}]).status_code == 400
+    assert patch([{"op": "remove", "path": "/properties/nothing"}]).status_code == 400
+    assert patch({"op": "add"}).status_code == 400
+    assert patch([{"op": "jump", "path": "/name"}]).status_code == 400
+    assert patch([{"op": "replace", "path": "name", "value": "x"}]).status_code == 400
+    assert public.get(f"Things({thing})").json()["name"] == "Linde ~/ 18"

@@ -55,7 +55,7 @@ def error(client, path: str, **params) -> str:
         ("Things", {"$top": "-1"}, "$top"),
         ("Things", {"$count": "yes"}, "$count"),
         ("Things", {"$Filter": "true"}, "unknown query option '$Filter'"),
-        ("Things", {"$resultFormat": "dataArray"}, "not supported"),
+        ("Things", {"$resultFormat": "dataArray"}, "is for collections of Observations"),
     ],
 )
 def test_bad_queries_say_what_is_wrong(public, path, params, message):

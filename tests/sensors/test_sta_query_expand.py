@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .conftest import BASE
+from .conftest import BASE, weather
 
 
 def get(client, path: str, **params) -> dict:
@@ -267,27 +267,7 @@ def test_refs_take_the_options_too(public, city):
 
 
 def test_multi_datastreams_filter_and_expand_through_their_observed_properties(sta, public, city):
-    measurement = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
-    multi = sta.made(
-        "MultiDatastreams",
-        {
-            "name": "Wetter",
-            "description": "Temperatur und Feuchte",
-            "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
-            "OM_ComplexObservation",
-            "multiObservationDataTypes": [measurement, measurement],
-            "unitOfMeasurements": [
-                {"name": "Grad Celsius", "symbol": "°C", "definition": "ucum:Cel"},
-                {"name": "Prozent", "symbol": "%", "definition": "ucum:%"},
-            ],
-            "Thing": {"@iot.id": city["Eiche am Markt"]},
-            "Sensor": {"@iot.id": city["Thermometer"]},
-            "ObservedProperties": [
-                {"@iot.id": city["Lufttemperatur"]},
-                {"name": "Feuchte", "definition": "h", "description": "relative Luftfeuchte"},
-            ],
-        },
-    )
+    multi = sta.made("MultiDatastreams", weather(city))
     for time, values in (("2026-06-01T10:00:00Z", [18.5, 61]), ("2026-06-01T11:00:00Z", [19, 60])):
         sta.made(
             f"MultiDatastreams({multi})/Observations", {"phenomenonTime": time, "result": values}

@@ -52,6 +52,13 @@ class Observation(models.Model):
             models.Index(
                 fields=["multi_datastream", "phenomenon_start"], name="sensors_obs_mds_time"
             ),
+            # the few observations whose phenomenon time is an interval, by their end: a
+            # count "phenomenonTime lt t" from the roll-up subtracts those ending later
+            models.Index(
+                fields=["datastream", "phenomenon_end"],
+                name="sensors_obs_ds_end",
+                condition=models.Q(phenomenon_end__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

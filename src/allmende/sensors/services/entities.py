@@ -91,11 +91,16 @@ class Writer:
                 data = dict(_as_object(data, etype))
                 if back is not None and back.name not in data:
                     data[back.name] = {"@iot.id": parent_pk}
-            return self._create(etype, data, owner=_owner(parent))
+            return self._create(etype, data, owner=_owner(parent), top=True)
 
-    def _create(self, etype: EntityType, data: Any, owner: Organisation | None = None) -> Model:
+    def _create(
+        self, etype: EntityType, data: Any, owner: Organisation | None = None, top: bool = False
+    ) -> Model:
+        """Create ``data``; inside another entity (not ``top``) an object with ``@iot.id``
+        is a link to that entity and its other members are ignored, as FROST-Server does
+        (its Python client sends whole entities as links)."""
         data = _as_object(data, etype)
-        if set(data) - {"@iot.id"} == set() and "@iot.id" in data:
+        if "@iot.id" in data and (not top or set(data) == {"@iot.id"}):
             return self.existing(etype, data["@iot.id"])
         if "@iot.id" in data:
             raise bad_request(
@@ -285,7 +290,7 @@ class Writer:
         if (single is None) == (multi is None):
             raise bad_request(_("an Observation needs a Datastream or a MultiDatastream (one)"))
         name, link = ("Datastream", single) if multi is None else ("MultiDatastream", multi)
-        if not isinstance(link, dict) or set(link) != {"@iot.id"}:
+        if not isinstance(link, dict) or "@iot.id" not in link:
             raise bad_request(
                 _('%(name)s of an Observation must be a link {"@iot.id": n}') % {"name": name}
             )

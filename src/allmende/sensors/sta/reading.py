@@ -78,7 +78,8 @@ def read_page(etype: EntityType, rows: QuerySet, options: QueryOptions) -> Page:
     check_select(etype, options.select)
     rows = filtered(etype, rows, options)
     top, skip = paging(options)
-    page = list(rows.order_by(*ordering(etype, options))[skip : skip + top + 1])
+    order = ordering(etype, options)
+    page = list(rows.order_by(*order)[skip : skip + top + 1]) if top else []
     total = rows.count() if options.count else None
     return Page(page[:top], total, 0 < top < len(page))  # $top=0: counts, never links
 

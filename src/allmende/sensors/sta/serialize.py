@@ -49,9 +49,7 @@ def entity_json(
         out["@iot.id"] = obj.pk
     if chosen is None or "selfLink" in chosen or "@iot.selfLink" in chosen:
         out["@iot.selfLink"] = link
-    for prop in etype.props:
-        if chosen is None or prop.name in chosen:
-            out[prop.name] = prop_value(prop, obj)
+    out.update(_props(etype, obj, chosen))
     expanded = expanded or {}
     for nav in etype.navs:
         if nav.name in expanded:
@@ -60,6 +58,18 @@ def entity_json(
                     out[key] = expanded[key]
         elif chosen is None or nav.name in chosen:
             out[f"{nav.name}@iot.navigationLink"] = f"{link}/{nav.name}"
+    return out
+
+
+def _props(etype: EntityType, obj: Model, chosen: set[str] | None) -> dict[str, Any]:
+    """The properties shown: null ones are left out unless ``$select`` names them (as
+    FROST-Server does; its Python client refuses ``"properties": null``)."""
+    out = {}
+    for prop in etype.props:
+        if chosen is None or prop.name in chosen:
+            value = prop_value(prop, obj)
+            if value is not None or chosen is not None:
+                out[prop.name] = value
     return out
 
 
