@@ -184,6 +184,7 @@ def main() -> None:
                 "latest_2000_datastreams_ms_p95": "<= 50",
                 "hourly_aggregate_one_year_ms_p95": "<= 200 (10,000,000 observations)",
                 "count_time_range_ms_p95": "<= 100 (10,000,000 observations)",
+                "sta_count_time_range_ms_p95": "<= 100 ($count with a time $filter, 10,000,000)",
             }
             print(json.dumps(results, indent=2))
     finally:

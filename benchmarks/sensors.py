@@ -290,8 +290,24 @@ def bench_series() -> dict:
         end = first + dt.timedelta(days=200, seconds=77)
         assert selectors.count_between(big, start, end) > 0
 
+    def sta_count() -> None:
+        start = first + dt.timedelta(days=30, seconds=1234, microseconds=123456)
+        end = first + dt.timedelta(days=200, seconds=77)
+        stamp = "%Y-%m-%dT%H:%M:%S.%fZ"
+        response = client.get(
+            f"/sta/v1.1/Datastreams({big})/Observations",
+            {
+                "$filter": f"phenomenonTime ge {start.strftime(stamp)} and phenomenonTime lt "
+                f"{end.strftime(stamp)}",
+                "$count": "true",
+                "$top": "0",
+            },
+        )
+        assert response.status_code == 200 and response.json()["@iot.count"] > 0
+
     return {
         "series_observations": SERIES_OBSERVATIONS,
+        "sta_count_time_range_ms_p95": timed(sta_count),
         "series_generate_seconds": round(generated, 1),
         "latest_2000_datastreams_ms_p95": timed(latest),
         "hourly_aggregate_one_year_ms_p95": timed(aggregate),
