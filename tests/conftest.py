@@ -122,8 +122,20 @@ def make_fields(**overrides) -> EntryFields:
 
 
 @pytest.fixture
-def dataset(organisation, editor):
-    """A published dataset with one linked CSV distribution."""
+def committed(django_capture_on_commit_callbacks):
+    """Run a service and its after-commit signals (tests roll back, nothing commits), so
+    what the receivers derive (search index, SPARQL store) follows as in production."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def dataset(organisation, editor, committed):
+    """A published dataset with one linked CSV distribution (indexed for search)."""
     ds = create_dataset(publisher=organisation, fields=make_fields(), by=editor)
     add_distribution(
         ds,
@@ -136,4 +148,4 @@ def dataset(organisation, editor):
         ),
         by=editor,
     )
-    return publish_dataset(ds, by=editor)
+    return committed(publish_dataset, ds, by=editor)

@@ -45,10 +45,9 @@ def token(editor):
 
 
 @pytest.fixture
-def draft(organisation, editor):
-    return create_dataset(
-        publisher=organisation, fields=make_fields(title="Entwurf Radwege", keywords=[]), by=editor
-    )
+def draft(organisation, editor, committed):
+    fields = make_fields(title="Entwurf Radwege", keywords=[])
+    return committed(create_dataset, publisher=organisation, fields=fields, by=editor)
 
 
 def test_package_show_by_name_and_id(client, dataset):

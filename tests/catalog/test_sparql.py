@@ -38,17 +38,6 @@ def _own_query_process():
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a service and its after-commit signals (tests roll back, nothing commits)."""
-
-    def run(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def published(organisation, editor, committed) -> Dataset:
     dataset = committed(create_dataset, publisher=organisation, fields=make_fields(), by=editor)
     return committed(publish_dataset, dataset, by=editor)

@@ -1,8 +1,8 @@
 """``package_search`` over the catalogue: ``fq`` trees as database filters, sorting and
 facet counts.
 
-``_search`` is the one place that talks to the catalogue's selectors; when the search
-engine (``catalog/search/``) is ready it replaces the body of that function alone.
+``_search`` asks the search engine (``catalog/search/``, through :mod:`.engine`) when the
+query has an equivalent there, else the catalogue's selectors with database filters.
 """
 
 import datetime as dt
@@ -16,6 +16,7 @@ from allmende.core.models import Organisation
 
 from ..labels import THEMES
 from ..models import Dataset, DatasetFacet
+from ..search import SearchQuery, get_backend
 from ..selectors import search_datasets
 from . import fq
 from .errors import SearchQueryError
@@ -233,6 +234,17 @@ def _search(
 ) -> SearchResult:
     """Datasets matching ``q`` and every filter, one page of them, and the facet counts.
     ``user`` None sees published datasets only."""
+    for name in facet_fields:
+        if name not in FACET_FIELDS:
+            raise SearchQueryError(f"cannot facet on {name!r}")
+    from .engine import engine_query  # it reads this module's field tables
+
+    query = engine_query(q, filters, sort)
+    if query is not None:
+        query.offset, query.limit = start, rows
+        query.facet_fields = tuple(FACET_FIELDS[name] for name in facet_fields)
+        query.facet_limit = facet_limit if facet_limit >= 0 else 100_000
+        return _engine_search(user, query, facet_fields, facet_mincount)
     q = q.strip()
     if not q or q == "*:*" or ":" in q:
         queryset = search_datasets(user or AnonymousUser())
@@ -247,3 +259,28 @@ def _search(
     page = list(queryset.prefetch_related("distributions")[start : start + rows]) if rows else []
     facets = facet_counts(queryset, facet_fields, facet_limit, facet_mincount)
     return SearchResult(count, page, facets)
+
+
+def _engine_search(
+    user, query: SearchQuery, facet_fields: list[str], facet_mincount: int
+) -> SearchResult:
+    """Run ``query`` on the search engine and load its page of datasets."""
+    from allmende.core.rules import editable_organisations
+
+    if getattr(user, "is_superuser", False):
+        query.all_drafts = True
+    elif getattr(user, "is_authenticated", False):
+        query.draft_publishers = tuple(o.pk for o in editable_organisations(user))
+    found = get_backend().search(query)
+    rows = Dataset.objects.select_related("publisher").prefetch_related("distributions")
+    by_pk = rows.in_bulk(found.ids)
+    facets = {}
+    for name in facet_fields:
+        pairs = [
+            (value, count)
+            for value, count in found.facets.get(FACET_FIELDS[name], [])
+            if count >= max(facet_mincount, 1)
+        ]
+        labels = _labels(name, [value for value, _count in pairs])
+        facets[name] = [(*labels[value], count) for value, count in pairs]
+    return SearchResult(found.total, [by_pk[pk] for pk in found.ids if pk in by_pk], facets)

@@ -9,7 +9,8 @@ all fast fields, so ranges, the map filter and sorting never read stored documen
 
 Several processes share the directory (see ADR 0006): tantivy allows one writer at a time
 through a lock file; a write waits up to ``ALLMENDE_SEARCH_LOCK_WAIT`` seconds for it,
-commits and lets the writer go at once. Readers reload after each commit they see.
+commits and lets the writer go at once. Every search first reloads the reader, so it sees
+the last commit of any process.
 """
 
 import logging
@@ -23,6 +24,7 @@ import tantivy
 
 from . import analysis
 from .base import FACETS, Backend, SearchDocument, SearchQuery, SearchResult
+from .spatial import cells
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("title_sort", fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("suggest", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("cells", tokenizer_name="raw", index_option="basic")
     for name in _DATES:
         builder.add_integer_field(name, indexed=True, fast=True)
     for name in _BOUNDS:
@@ -94,6 +97,8 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
             out.add_integer(name, seconds)
     for name, value in zip(_BOUNDS, doc.bbox or (), strict=False):
         out.add_float(name, value)
+    for cell in cells(doc.bbox) if doc.bbox else ():
+        out.add_text("cells", cell)
     return out
 
 
@@ -181,18 +186,26 @@ class TantivyBackend(Backend):
 
     # -- reading --------------------------------------------------------------------------
 
+    def _searcher(self) -> tantivy.Searcher:
+        """A searcher on the last commit of any process: the reader's own reload on commit
+        lags (a file watcher), reading meta.json again takes 0.1 ms."""
+        self.ix.reload()
+        return self.ix.searcher()
+
     def search(self, query: SearchQuery) -> SearchResult:
         from .tantivy_query import build_query, facet_counts, page
 
-        searcher = self.ix.searcher()
+        searcher = self._searcher()
         built = build_query(self.ix, self.schema, query)
         total, ids = page(searcher, built, query)
-        facets = facet_counts(searcher, built, query) if query.facet_fields else {}
+        facets = {}
+        if query.facet_fields:
+            facets = facet_counts(searcher, self.schema, built, query, total)
         return SearchResult(total=total, ids=ids, facets=facets)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[str]:
         folded = analysis.fold(prefix.strip())
         if not folded:
             return []
-        terms = self.ix.searcher().terms_with_prefix("suggest", folded, limit=limit)
+        terms = self._searcher().terms_with_prefix("suggest", folded, limit=limit)
         return [analysis.display(term) for term, _count in terms]
