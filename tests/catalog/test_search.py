@@ -312,7 +312,7 @@ def _second(backend):
 
     if isinstance(backend, PostgresBackend):
         return PostgresBackend()
-    return TantivyBackend(backend.path)
+    return TantivyBackend(backend.root)
 
 
 def test_every_process_sees_every_write_at_once(backend):
@@ -544,3 +544,17 @@ def test_a_failing_index_write_never_fails_the_catalogue_write(
     with django_capture_on_commit_callbacks(execute=True):
         unpublish_dataset(dataset, by=editor)
     assert "search index not updated" in caplog.text
+
+
+def test_an_index_of_an_older_schema_is_left_aside(tmp_path):
+    import tantivy
+
+    from allmende.catalog.search.tantivy_backend import TantivyBackend
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", indexed=True, fast=True)
+    tantivy.Index(builder.build(), str(tmp_path))  # what an older version left there
+    backend = TantivyBackend(tmp_path)
+    assert backend.count() == 0
+    backend.index([doc(1, "Bäume")])
+    assert ids(backend, text="Baum") == [1]

@@ -33,6 +33,8 @@ BOOSTS = {"title": 4.0, "title_en": 4.0, "keywords": 2.0, "description": 1.0, "d
 _TEXT = {"title": "de", "title_en": "en", "keywords": "de", "description": "de", "desc_en": "en"}
 _BOUNDS = ("west", "south", "east", "north")
 _DATES = ("modified", "issued")
+#: Bumped with every change of :func:`_schema` (2: grid cells for the map filter).
+SCHEMA_VERSION = 2
 #: Writer memory for small writes and for rebuilds.
 _SMALL_HEAP, _LARGE_HEAP = 15_000_000, 200_000_000
 
@@ -108,11 +110,14 @@ class TantivyBackend(Backend):
     name = "tantivy"
 
     def __init__(self, path: Path, *, lock_wait: float = 30.0) -> None:
-        path.mkdir(parents=True, exist_ok=True)
+        self.root = path
+        # Each schema version has a folder of its own: a new version starts empty (run
+        # `allmende catalog reindex`) instead of failing on the old index's schema.
+        self.path = path / f"v{SCHEMA_VERSION}"
+        self.path.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
-        self.path = path
         self.lock_wait = lock_wait
-        self.ix = tantivy.Index(self.schema, str(path), reuse=True)
+        self.ix = tantivy.Index(self.schema, str(self.path), reuse=True)
         for language in ("de", "en"):
             self.ix.register_tokenizer(language, _analyzer(language))
         self._lock = threading.Lock()
