@@ -272,7 +272,8 @@ def _engine_search(
     elif getattr(user, "is_authenticated", False):
         query.draft_publishers = tuple(o.pk for o in editable_organisations(user))
     found = get_backend().search(query)
-    rows = Dataset.objects.select_related("publisher").prefetch_related("distributions")
+    rows = Dataset.objects.select_related("publisher").defer("graph")
+    rows = rows.prefetch_related("distributions")
     by_pk = rows.in_bulk(found.ids)
     facets = {}
     for name in facet_fields:

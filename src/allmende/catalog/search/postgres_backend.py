@@ -35,6 +35,8 @@ from .postings import COLUMNS, Postings, document_keys, document_values
 TABLE = "catalog_search"
 #: Log entries after which a write folds the log into the stored bitmaps.
 COMPACT_AFTER = 20_000
+#: Bitmaps read per statement when a process loads the index.
+LOAD_KEYS = 50
 #: Joins the keys of a document in its row (text: much faster to write than text[]).
 SEPARATOR = "\x1f"
 #: Up to this many matches in a title bucket, their titles are read and sorted here.
@@ -133,18 +135,28 @@ class PostgresBackend(Backend):
         return row is not None and row[0] == token
 
     def _load(self, cursor) -> None:
-        """Load the stored bitmaps (one statement, so they match the snapshot read)."""
-        cursor.execute(
-            "SELECT s.snapshot, s.snapshot_token, p.key, p.bits FROM catalog_search_state s"
-            " LEFT JOIN catalog_search_postings p ON true"
-        )
-        postings = Postings()
-        self.seen = None
-        for snapshot, token, key, bits in cursor.fetchall():
-            self.seen = (snapshot, token)
-            if key is not None:
-                postings.load(key, bytes(bits))
-        self.postings = postings
+        """Load the stored bitmaps a few keys at a time (a large result would be held
+        twice, by libpq and by Python, for a moment); again if a compaction came between."""
+        while True:
+            cursor.execute("SELECT snapshot, snapshot_token FROM catalog_search_state")
+            seen = cursor.fetchone()
+            postings, last = Postings(), ""
+            while True:
+                cursor.execute(
+                    "SELECT key, bits FROM catalog_search_postings WHERE key > %s"
+                    " ORDER BY key LIMIT %s",
+                    [last, LOAD_KEYS],
+                )
+                rows = cursor.fetchall()
+                for key, bits in rows:
+                    postings.load(key, bits)
+                if len(rows) < LOAD_KEYS:
+                    break
+                last = rows[-1][0]
+            cursor.execute("SELECT snapshot, snapshot_token FROM catalog_search_state")
+            if cursor.fetchone() == seen:
+                self.postings, self.seen = postings, tuple(seen)
+                return
 
     def _follow(self, cursor, generation: int) -> None:
         assert self.seen is not None
