@@ -130,6 +130,7 @@ def write_catalogue(count: int, chunk: int = 5000) -> None:
     from allmende.catalog.models import Dataset, DatasetFacet, Distribution
     from allmende.catalog.services.bulk import insert_values
     from allmende.catalog.services.graphs import DISTRIBUTION_COLUMNS, facet_values
+    from allmende.catalog.services.writing import planner
     from allmende.core.models import Organisation
     from search import generate
 
@@ -156,6 +157,7 @@ def write_catalogue(count: int, chunk: int = 5000) -> None:
             insert_values(Dataset, columns, datasets)
             insert_values(Distribution, DISTRIBUTION_COLUMNS, distributions)
             insert_values(DatasetFacet, ["dataset_id", "facet", "value"], facets)
+        planner.grew(len(datasets))  # fit foreign-key check plans to the growing tables
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Dataset]):
             cursor.execute(sql)

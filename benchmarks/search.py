@@ -5,10 +5,12 @@
 Documents are generated directly (no dataset rows): German titles, keywords and
 descriptions from a fixed vocabulary, 50 publishers, 13 themes, 10 formats, 5 licences,
 4 quality bands, 20 harvest sources, dates over ten years and a box for most of them.
-The tantivy backend always runs; the PostgreSQL backend when DATABASE_URL names a
-PostgreSQL server (in a scratch database, dropped afterwards). Figures per backend: index
-build seconds and p50/p95 milliseconds of 30 queries (text and/or filters, five facets,
-20 results), after one warm-up round.
+The tantivy backend runs, and the PostgreSQL backend when DATABASE_URL names a PostgreSQL
+server (in a scratch database, dropped afterwards); BENCH_SEARCH_BACKENDS=tantivy or
+=postgres picks one. Figures per backend: index build seconds, p50/p95/max milliseconds
+of 30 queries (text and/or filters, five facets, 20 results) in a second round, the first
+round, and the first query of a new backend instance on the built index (a new process:
+tantivy opens its index, PostgreSQL loads its bitmaps). No results are cached.
 """
 
 import json
