@@ -314,6 +314,132 @@ def test_index_replaces_and_delete_removes(backend):
     assert backend.count() == 1
 
 
+def _second(backend):
+    """Another instance on the same index: what another process holds."""
+    from allmende.catalog.search.postgres_backend import PostgresBackend
+    from allmende.catalog.search.tantivy_backend import TantivyBackend
+
+    if isinstance(backend, PostgresBackend):
+        return PostgresBackend()
+    return TantivyBackend(backend.root)
+
+
+def test_every_process_sees_every_write_at_once(backend):
+    other = _second(backend)
+    assert ids(other, text="Baum") == []
+    backend.index([doc(1, "Bäume"), doc(2, "Wasser", keywords=["Baum"])])
+    assert ids(other, text="Baum") == [1, 2]
+    other.index([doc(1, "Straßen")])
+    assert ids(backend, text="Baum") == [2] and ids(backend, text="Strasse") == [1]
+    backend.delete([2])
+    assert ids(other, text="Baum") == [] and other.count() == 1
+    assert other.suggest("str") == ["Straßen"]
+
+
+def test_many_writes_then_a_new_process_agrees(backend, monkeypatch):
+    from allmende.catalog.search import postgres_backend
+
+    monkeypatch.setattr(postgres_backend, "COMPACT_AFTER", 7)  # fold the log often
+    docs = _random_docs(40)
+    for start in range(0, 40, 3):
+        backend.index(docs[start : start + 3])
+        backend.delete([start + 2])
+    replaced = doc(5, "Ersetzt", facets={"theme": ["JUST"]})
+    backend.index([replaced])
+    query = SearchQuery(facet_fields=FACETS, facet_limit=50, limit=100, sort="title")
+    expected = backend.search(query)
+    gone = {start + 2 for start in range(0, 40, 3)}
+    shown = [d for d in docs if d.published and d.id not in gone] + [replaced]
+    assert expected.total == len(shown) == 25
+    assert {name: dict(pairs) for name, pairs in expected.facets.items()} == _counts(shown)
+    assert _second(backend).search(query) == expected
+    assert expected.facets["theme"][-1] == ("JUST", 1)
+
+
+if "postgres" in BACKENDS:  # the PostgreSQL index is transactional, tantivy's is not
+
+    def test_a_rolled_back_write_is_forgotten_by_every_process(db, settings):
+        from django.db import transaction
+
+        settings.ALLMENDE_SEARCH_BACKEND = "postgres"
+        backend = get_backend("postgres")
+        backend.clear()
+        backend.index([doc(1, "Bäume")])
+        other = _second(backend)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            backend.index([doc(2, "Bäume am Weg")])
+            assert ids(other, text="Baum") == [1, 2]  # this transaction sees its write
+            raise RuntimeError
+        assert ids(other, text="Baum") == [1] and ids(backend, text="Baum") == [1]
+        backend.index([doc(3, "Baumkataster", keywords=["Baum"])])
+        assert ids(other, text="Baum") == [1, 3]  # title before keyword
+
+
+def _dated_docs(count: int = 120) -> list[SearchDocument]:
+    rng = random.Random(9)
+    out = []
+    for pk in range(1, count + 1):
+        west, south = rng.uniform(9.0, 13.0), rng.uniform(49.0, 53.0)
+        box = (west, south, west + rng.choice([0, 0.1, 0.6]), south + rng.choice([0, 0.3]))
+        out.append(
+            doc(
+                pk,
+                f"{rng.choice(['Bäume', 'Wasser', 'Ämter', 'Zoo'])} {rng.randint(1, 9)}",
+                modified=DAY + timedelta(days=rng.randint(0, 400), hours=rng.randint(0, 23)),
+                issued=DAY if pk % 5 else None,
+                bbox=box if pk % 6 else None,
+                published=pk % 9 != 0,
+            )
+        )
+    return out
+
+
+def _meets(d: SearchDocument, low, high, box) -> bool:
+    if d.modified is None or not low <= d.modified <= high:
+        return False
+    w, s, e, n = box
+    return (
+        d.bbox is not None
+        and d.bbox[0] <= e
+        and d.bbox[2] >= w
+        and d.bbox[1] <= n
+        and (d.bbox[3] >= s)
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "box"),
+    [
+        ((20, 200), (10.0, 50.0, 12.0, 52.0)),
+        ((0, 400), (10.13, 50.37, 11.2, 51.61)),
+        ((30, 60), (5.0, 45.0, 15.0, 55.0)),
+        ((0, 400), (11.25, 51.0, 11.5, 51.25)),  # one grid cell exactly
+    ],
+)
+def test_ranges_and_boxes_match_brute_force(backend, days, box):
+    docs = _dated_docs()
+    backend.index(docs)
+    low, high = DAY + timedelta(days=days[0]), DAY + timedelta(days=days[1])
+    wanted = sorted(d.id for d in docs if d.published and _meets(d, low, high, box))
+    found = ids(backend, modified_from=low, modified_until=high, bbox=box)
+    assert sorted(found) == wanted and wanted
+
+
+def test_long_pages_sorted_like_brute_force(backend, monkeypatch):
+    from allmende.catalog.search import postgres_backend
+
+    monkeypatch.setattr(postgres_backend, "SORT_IN_PYTHON", 3)  # walk the title index
+    docs = _dated_docs()
+    backend.index(docs)
+    shown = [d for d in docs if d.published]
+    by_title = [d.id for d in sorted(shown, key=lambda d: (fold(d.title), d.id))]
+    newest = [d.id for d in sorted(shown, key=lambda d: (-d.modified.timestamp(), d.id))]
+    for sort, expected in (("title", by_title), ("modified", newest)):
+        for offset in (0, 7, 50):
+            page = backend.search(SearchQuery(sort=sort, offset=offset, limit=30))
+            assert page.ids == expected[offset : offset + 30], (sort, offset)
+
+
 # -- the index follows the catalogue ---------------------------------------------------------
 
 
@@ -427,3 +553,17 @@ def test_a_failing_index_write_never_fails_the_catalogue_write(
     with django_capture_on_commit_callbacks(execute=True):
         unpublish_dataset(dataset, by=editor)
     assert "search index not updated" in caplog.text
+
+
+def test_an_index_of_an_older_schema_is_left_aside(tmp_path):
+    import tantivy
+
+    from allmende.catalog.search.tantivy_backend import TantivyBackend
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", indexed=True, fast=True)
+    tantivy.Index(builder.build(), str(tmp_path))  # what an older version left there
+    backend = TantivyBackend(tmp_path)
+    assert backend.count() == 0
+    backend.index([doc(1, "Bäume")])
+    assert ids(backend, text="Baum") == [1]

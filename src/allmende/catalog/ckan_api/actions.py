@@ -39,7 +39,9 @@ def visible(user: Any, *, include_private: bool = True):
     if not include_private:
         user = None
     queryset = Dataset.objects.visible_to(user or AnonymousUser())
-    return queryset.exclude(status=Dataset.Status.WITHDRAWN).select_related("publisher")
+    # The stored graph is the largest column and no package dict needs it.
+    queryset = queryset.exclude(status=Dataset.Status.WITHDRAWN).defer("graph")
+    return queryset.select_related("publisher")
 
 
 def find_dataset(user: Any, ident: str) -> Dataset:

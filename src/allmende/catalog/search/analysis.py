@@ -20,6 +20,8 @@ _WORD = re.compile(r"\w+")
 def fold(text: str) -> str:
     """Lowercase ``text`` and remove umlauts, ß and accents: "Straßenbäume" → "strassenbaume"."""
     text = text.lower().translate(_SPECIAL)
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

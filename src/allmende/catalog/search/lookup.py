@@ -30,5 +30,6 @@ def search_for(user: Any, query: SearchQuery) -> tuple[list[Dataset], SearchResu
     """Run ``query`` as ``user`` sees the catalogue; the rows of the page come in the
     order of the result (ids whose row is gone meanwhile are left out)."""
     result = get_backend().search(query_for(user, query))
-    rows = Dataset.objects.select_related("publisher").in_bulk(result.ids)
+    # the stored graph is the largest column; no list or package dict needs it
+    rows = Dataset.objects.select_related("publisher").defer("graph").in_bulk(result.ids)
     return [rows[pk] for pk in result.ids if pk in rows], result

@@ -12,9 +12,14 @@ Understood, in this order:
 
 Anything else (a GeoNames IRI, say) gives no box: the dataset is then never found by a map
 filter. Coordinates are taken as WGS 84 longitude/latitude, as DCAT-AP asks.
+
+Both search engines also file a box under the cells of a 0.25° grid it touches
+(:func:`cells`), so a map filter takes whole cells inside it at once and checks only the
+boxes in cells on its edge (:func:`cell_in_box`).
 """
 
 import json
+import math
 import re
 
 from .base import BBox
@@ -24,6 +29,48 @@ KNOWN_PLACES: dict[str, BBox] = {
     "16053000": (11.4900, 50.8200, 11.6850, 50.9950),  # Jena (kreisfreie Stadt)
     "16": (9.8770, 50.2040, 12.6540, 51.6490),  # Thüringen
 }
+
+#: Grid cell size in degrees, and the most cells a box is filed under (else "G:wide").
+CELL, MAX_CELLS = 0.25, 64
+
+
+def _span(low: float, high: float) -> range:
+    return range(math.floor(low / CELL), math.floor(high / CELL) + 1)
+
+
+def cells(box: BBox) -> list[str]:
+    """The grid keys of a bounding box (``G:<x>:<y>``, or ``G:wide`` for a large box)."""
+    west, south, east, north = box
+    xs, ys = _span(west, east), _span(south, north)
+    if len(xs) * len(ys) > MAX_CELLS:
+        return ["G:wide"]
+    return [f"G:{x}:{y}" for x in xs for y in ys]
+
+
+def cell_in_box(x: int, y: int, box: BBox) -> str:
+    """Whether every box filed under cell (x, y) meets ``box`` ("sure"), some may ("edge"),
+    or none does (""). A box reaching into ``box`` from a cell left out is also filed
+    under a cell further on."""
+    west, south, east, north = box
+    if x not in _span(west, east) or y not in _span(south, north):
+        return ""
+    inside = x * CELL >= west and (x + 1) * CELL <= east
+    return "sure" if inside and y * CELL >= south and (y + 1) * CELL <= north else "edge"
+
+
+def box_cells(box: BBox, limit: int = 4096) -> tuple[list[str], list[str]] | None:
+    """The keys of the cells surely in ``box`` and on its edge (with ``G:wide``); None
+    when the box spans more than ``limit`` cells."""
+    west, south, east, north = box
+    xs, ys = _span(west, east), _span(south, north)
+    if len(xs) * len(ys) > limit:
+        return None
+    sure, edge = [], ["G:wide"]
+    for x in xs:
+        for y in ys:
+            (sure if cell_in_box(x, y, box) == "sure" else edge).append(f"G:{x}:{y}")
+    return sure, edge
+
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _ENVELOPE = re.compile(r"^\s*ENVELOPE\s*\(([^)]*)\)", re.IGNORECASE)

@@ -9,7 +9,8 @@ all fast fields, so ranges, the map filter and sorting never read stored documen
 
 Several processes share the directory (see ADR 0006): tantivy allows one writer at a time
 through a lock file; a write waits up to ``ALLMENDE_SEARCH_LOCK_WAIT`` seconds for it,
-commits and lets the writer go at once. Readers reload after each commit they see.
+commits and lets the writer go at once. Every search first reloads the reader, so it sees
+the last commit of any process.
 """
 
 import logging
@@ -23,6 +24,7 @@ import tantivy
 
 from . import analysis
 from .base import FACETS, Backend, SearchDocument, SearchQuery, SearchResult
+from .spatial import cells
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ BOOSTS = {"title": 4.0, "title_en": 4.0, "keywords": 2.0, "description": 1.0, "d
 _TEXT = {"title": "de", "title_en": "en", "keywords": "de", "description": "de", "desc_en": "en"}
 _BOUNDS = ("west", "south", "east", "north")
 _DATES = ("modified", "issued")
+#: Bumped with every change of :func:`_schema` (2: grid cells for the map filter).
+SCHEMA_VERSION = 2
 #: Writer memory for small writes and for rebuilds.
 _SMALL_HEAP, _LARGE_HEAP = 15_000_000, 200_000_000
 
@@ -46,6 +50,7 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("title_sort", fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("suggest", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("cells", tokenizer_name="raw", index_option="basic")
     for name in _DATES:
         builder.add_integer_field(name, indexed=True, fast=True)
     for name in _BOUNDS:
@@ -94,6 +99,8 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
             out.add_integer(name, seconds)
     for name, value in zip(_BOUNDS, doc.bbox or (), strict=False):
         out.add_float(name, value)
+    for cell in cells(doc.bbox) if doc.bbox else ():
+        out.add_text("cells", cell)
     return out
 
 
@@ -103,11 +110,14 @@ class TantivyBackend(Backend):
     name = "tantivy"
 
     def __init__(self, path: Path, *, lock_wait: float = 30.0) -> None:
-        path.mkdir(parents=True, exist_ok=True)
+        self.root = path
+        # Each schema version has a folder of its own: a new version starts empty (run
+        # `allmende catalog reindex`) instead of failing on the old index's schema.
+        self.path = path / f"v{SCHEMA_VERSION}"
+        self.path.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
-        self.path = path
         self.lock_wait = lock_wait
-        self.ix = tantivy.Index(self.schema, str(path), reuse=True)
+        self.ix = tantivy.Index(self.schema, str(self.path), reuse=True)
         for language in ("de", "en"):
             self.ix.register_tokenizer(language, _analyzer(language))
         self._lock = threading.Lock()
@@ -181,18 +191,26 @@ class TantivyBackend(Backend):
 
     # -- reading --------------------------------------------------------------------------
 
+    def _searcher(self) -> tantivy.Searcher:
+        """A searcher on the last commit of any process: the reader's own reload on commit
+        lags (a file watcher), reading meta.json again takes 0.1 ms."""
+        self.ix.reload()
+        return self.ix.searcher()
+
     def search(self, query: SearchQuery) -> SearchResult:
         from .tantivy_query import build_query, facet_counts, page
 
-        searcher = self.ix.searcher()
+        searcher = self._searcher()
         built = build_query(self.ix, self.schema, query)
         total, ids = page(searcher, built, query)
-        facets = facet_counts(searcher, built, query) if query.facet_fields else {}
+        facets = {}
+        if query.facet_fields:
+            facets = facet_counts(searcher, self.schema, built, query, total)
         return SearchResult(total=total, ids=ids, facets=facets)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[str]:
         folded = analysis.fold(prefix.strip())
         if not folded:
             return []
-        terms = self.ix.searcher().terms_with_prefix("suggest", folded, limit=limit)
+        terms = self._searcher().terms_with_prefix("suggest", folded, limit=limit)
         return [analysis.display(term) for term, _count in terms]
