@@ -1,7 +1,9 @@
 """A device for the MQTT benchmark: publishes COUNT QoS-1 observations spread over the
 given Datastreams as fast as the broker acknowledges them (up to 1,000 unacknowledged).
 
-    python -m benchmarks.mqtt_device mqtt://127.0.0.1:PORT COUNT STREAM...
+    python -m benchmarks.mqtt_device mqtt://127.0.0.1:PORT COUNT FIRST STREAM...
+
+(FIRST: the number of the first message, so two runs send different observations.)
 """
 
 import json
@@ -16,7 +18,8 @@ WINDOW = 1000
 
 
 def main() -> None:
-    url, count, streams = sys.argv[1], int(sys.argv[2]), [int(s) for s in sys.argv[3:]]
+    url, count, first = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    streams = [int(s) for s in sys.argv[4:]]
     wire = Connection(broker_from_url(url), f"bench-device-{time.monotonic_ns()}")
     wire.connect(clean_start=True)
     start = datetime(2026, 1, 1, tzinfo=UTC)
@@ -28,7 +31,7 @@ def main() -> None:
             payloads = [
                 json.dumps(
                     {
-                        "phenomenonTime": (start + timedelta(seconds=n)).isoformat(),
+                        "phenomenonTime": (start + timedelta(seconds=first + n)).isoformat(),
                         "result": n % 400 / 10,
                     }
                 ).encode()

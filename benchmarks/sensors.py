@@ -107,8 +107,13 @@ MQTT_MESSAGES = int(os.environ.get("BENCH_MQTT_OBSERVATIONS", "100000"))
 def bench_mqtt() -> dict:
     """Sustained ingest through MQTT: a Mosquitto of our own, ``allmende worker`` as a
     separate process on the benchmark's database, and a device process publishing
-    QoS-1 messages to ``v1.1/Datastreams(<id>)/Observations`` as fast as it can. The
-    figure is messages over the seconds from the first publish to the last stored."""
+    QoS-1 messages to ``v1.1/Datastreams(<id>)/Observations`` as fast as it can.
+
+    Two figures: *live* — the device publishes while the worker stores, both on this
+    machine's two cores (messages over the seconds from the first publish to the last
+    stored); *backlog* — the broker holds the messages for the worker's session while it
+    is down, then the worker drains them (the server side alone, as with devices
+    elsewhere)."""
     import tempfile
     from pathlib import Path
 
@@ -117,8 +122,9 @@ def bench_mqtt() -> dict:
 
     from allmende.sensors.models import Datastream, Observation
 
-    streams = list(Datastream.objects.values_list("pk", flat=True))
-    before = Observation.objects.count()
+    streams = [str(s) for s in Datastream.objects.values_list("pk", flat=True)]
+    root = Path(__file__).resolve().parent.parent
+    figures: dict = {}
     with tempfile.TemporaryDirectory() as folder, broker(Path(folder)) as mosquitto:
         site = Site(Path(settings.VAR_DIR))
         site.env["ALLMENDE_MQTT_URL"] = mosquitto.url
@@ -127,32 +133,59 @@ def bench_mqtt() -> dict:
         site.env["ALLMENDE_QUALITY_CHECK_URLS"] = "0"  # no network from the worker here
         if os.environ.get("DATABASE_URL"):
             site.env["DATABASE_URL"] = os.environ["DATABASE_URL"]
-        worker = site.start("worker")
+        log = site.folder / "worker.log"
+
+        def device(first: int) -> subprocess.Popen:
+            command = [sys.executable, "-m", "benchmarks.mqtt_device", mosquitto.url]
+            return subprocess.Popen([*command, str(MQTT_MESSAGES), str(first), *streams], cwd=root)
+
+        def started_worker(connections: int) -> subprocess.Popen:
+            worker = site.start("worker")
+            _until(lambda: _text(log).count("MQTT subscriber connected") >= connections, 60)
+            return worker
+
+        # live
+        before = Observation.objects.count()
+        worker = started_worker(1)
         try:
-            _until(lambda: "MQTT subscriber connected" in _text(site.folder / "worker.log"), 60)
-            device = subprocess.Popen(
-                [sys.executable, "-m", "benchmarks.mqtt_device", mosquitto.url, str(MQTT_MESSAGES)]
-                + [str(s) for s in streams],
-                cwd=Path(__file__).resolve().parent.parent,
-            )
+            sender = device(0)
             started = time.perf_counter()
             _until(lambda: Observation.objects.count() - before >= MQTT_MESSAGES, 600)
-            seconds = time.perf_counter() - started
-            device.wait(60)
+            live = time.perf_counter() - started
+            sender.wait(60)
         finally:
-            worker.terminate()  # it may be in the middle of a periodic task: then kill
-            try:
-                worker.wait(15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait(15)
-    stored = Observation.objects.count() - before
-    assert stored == MQTT_MESSAGES, stored
-    return {
-        "mqtt_observations": stored,
-        "mqtt_seconds": round(seconds, 2),
-        "mqtt_observations_per_second": round(stored / seconds),
-    }
+            _stop(worker)
+        # backlog: the session keeps them while the worker is down
+        before = Observation.objects.count()
+        device(MQTT_MESSAGES).wait(600)
+        worker = started_worker(2)
+        try:
+            started = time.perf_counter()
+            _until(lambda: Observation.objects.count() - before >= MQTT_MESSAGES, 600)
+            backlog = time.perf_counter() - started
+        finally:
+            _stop(worker)
+        assert Observation.objects.count() - before == MQTT_MESSAGES
+    figures.update(
+        {
+            "mqtt_observations": MQTT_MESSAGES,
+            "mqtt_live_seconds": round(live, 2),
+            "mqtt_observations_per_second": round(MQTT_MESSAGES / live),
+            "mqtt_backlog_seconds": round(backlog, 2),
+            "mqtt_backlog_observations_per_second": round(MQTT_MESSAGES / backlog),
+        }
+    )
+    return figures
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    """It may be in the middle of a periodic task: then it is killed."""
+    worker.terminate()
+    try:
+        worker.wait(15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(15)
 
 
 def _text(path) -> str:

@@ -16,12 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 class Observation(models.Model):
     id = models.BigAutoField(primary_key=True)
+    # No foreign-key constraints in the database: their checks are per-row trigger work
+    # that halves bulk ingest on PostgreSQL. The services check that series and features
+    # exist before storing, and delete observations with what they belong to.
     datastream = models.ForeignKey(
         "Datastream",
         on_delete=models.CASCADE,
         null=True,
         related_name="observations",
         db_index=False,  # the (datastream, phenomenon_start) index serves it
+        db_constraint=False,
     )
     multi_datastream = models.ForeignKey(
         "MultiDatastream",
@@ -29,9 +33,14 @@ class Observation(models.Model):
         null=True,
         related_name="observations",
         db_index=False,
+        db_constraint=False,
     )
     feature = models.ForeignKey(
-        "FeatureOfInterest", on_delete=models.CASCADE, null=True, related_name="observations"
+        "FeatureOfInterest",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="observations",
+        db_constraint=False,
     )
     phenomenon_start = models.DateTimeField()
     phenomenon_end = models.DateTimeField(null=True)  # set when phenomenonTime is an interval
