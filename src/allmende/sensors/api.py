@@ -133,7 +133,7 @@ def aggregate(request: HttpRequest, datastream: int, query: Query[AggregateQuery
     )
     items = [
         {
-            "start": format_time(b.start),
+            "start": b.start.replace(tzinfo=None).isoformat() + "Z",  # whole UTC hours
             "count": b.count,
             "mean": b.mean,
             "min": b.minimum,
