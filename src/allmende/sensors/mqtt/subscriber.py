@@ -31,7 +31,6 @@ from django.db import IntegrityError, connection, transaction
 from .. import adapters
 from .. import models as m
 from ..adapters import DecodeError
-from ..models import DeadLetter
 from ..services import devices
 from ..services.entities import Writer
 from ..services.ingest import NewObservation, store_observations
@@ -233,6 +232,4 @@ def _key(message: Message, new: NewObservation) -> str:
 
 
 def _dead(message: Message, reason: str, source: str = "mqtt") -> None:
-    DeadLetter.objects.create(
-        source=source, topic=message.topic[:1000], payload=message.payload, reason=reason
-    )
+    devices.dead_letter(source, message.topic, message.payload, reason)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from .. import models as m
 from ..adapters import DecodeError, Uplink
 from ..sta.entities import ENTITY_SETS
-from ..sta.values import check_geometry, encode_result
+from ..sta.values import bounds, encode_result
 from .entities import saved
 from .ingest import NewObservation
 
@@ -101,7 +101,7 @@ def provision(uplink: Uplink, profile: m.DeviceProfile, device: m.Device | None)
             encoding_type="application/geo+json",
             location=device.location,
             organisation=owner,
-            **_bounds(device.location),
+            **bounds(device.location or None, "location", optional=True),
         )
         thing.locations.add(location)
         history = m.HistoricalLocation.objects.create(thing=thing, time=uplink.time)
@@ -112,7 +112,7 @@ def provision(uplink: Uplink, profile: m.DeviceProfile, device: m.Device | None)
         encoding_type="application/geo+json",
         feature=device.location or {"type": "Feature", "geometry": None, "properties": {}},
         organisation=owner,
-        **_bounds(device.location),
+        **bounds(device.location or None, "location", optional=True),
     )
     sensor, _made = m.Sensor.objects.get_or_create(
         name=profile.name,
@@ -150,11 +150,6 @@ def provision(uplink: Uplink, profile: m.DeviceProfile, device: m.Device | None)
     for pk in streams.values():
         saved(ENTITY_SETS["Datastreams"], pk)
     return device
-
-
-def _bounds(geometry: dict | None) -> dict[str, float | None]:
-    box = check_geometry(geometry, "location") if geometry else None
-    return dict(zip(("west", "south", "east", "north"), box or (None,) * 4, strict=True))
 
 
 def _field(profile: m.DeviceProfile, path: str) -> dict:
@@ -238,7 +233,7 @@ def run_due_pulls(now: dt.datetime | None = None) -> int:
             stored += store_uplinks(uplinks)
         except (FetchError, DecodeError) as exc:
             error = str(exc)
-            _dead_letter(source.adapter, source.url, b"", error)
+            dead_letter(source.adapter, source.url, b"", error)
         m.PullSource.objects.filter(pk=source.pk).update(last_run=now, last_error=error)
     return stored
 
@@ -302,5 +297,6 @@ def _replay_sta(topic: str, payload: bytes) -> None:
         store_observations([new])
 
 
-def _dead_letter(source: str, topic: str, payload: bytes, reason: str) -> None:
+def dead_letter(source: str, topic: str, payload: bytes, reason: str) -> None:
+    """Keep a message that could not be stored, with the reason (for staff, replayable)."""
     m.DeadLetter.objects.create(source=source, topic=topic[:1000], payload=payload, reason=reason)

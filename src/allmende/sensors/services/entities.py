@@ -36,7 +36,7 @@ from ..signals import entity_deleted, entity_saved
 from ..sta.entities import BY_MODEL, ENTITY_SETS, EntityType, Nav, Prop
 from ..sta.errors import StaError, bad_request
 from ..sta.values import (
-    check_geometry,
+    bounds,
     encode_result,
     parse_span,
     parse_time,
@@ -534,11 +534,9 @@ def _column_values(etype: EntityType, prop: Prop, value: Any) -> dict[str, Any]:
             raise bad_request(str(exc)) from None
     if prop.kind == "geometry":
         try:
-            box = check_geometry(value, prop.name)
+            return {prop.column: value, **bounds(value, prop.name)}
         except ValueError as exc:
             raise bad_request(str(exc)) from None
-        bounds = dict(zip(("west", "south", "east", "north"), box or (None,) * 4, strict=True))
-        return {prop.column: value, **bounds}
     accepted = _SHAPES.get(prop.kind)
     if accepted is not None and not isinstance(value, accepted[0]):
         raise bad_request(accepted[1]() % {"name": prop.name})

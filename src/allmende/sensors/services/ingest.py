@@ -184,6 +184,16 @@ def _hour(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
 
 
+def _count(entry: list, number: float | None) -> None:
+    """Add one observation to an hour's [count, numeric, sum, min, max]."""
+    entry[0] += 1
+    if number is not None:
+        entry[1] += 1
+        entry[2] = number if entry[2] is None else entry[2] + number
+        entry[3] = number if entry[3] is None else min(entry[3], number)
+        entry[4] = number if entry[4] is None else max(entry[4], number)
+
+
 def _roll_up(rows: Iterable[NewObservation]) -> None:
     """Add the rows to the hourly sums of their Datastreams."""
     sums: dict[tuple[int, dt.datetime], list] = {}
@@ -191,16 +201,7 @@ def _roll_up(rows: Iterable[NewObservation]) -> None:
         if o.datastream_id is None:
             continue
         key = (o.datastream_id, _hour(o.phenomenon_start))
-        entry = sums.get(key)
-        if entry is None:
-            entry = sums[key] = [0, 0, None, None, None]
-        entry[0] += 1
-        if o.number is not None:
-            n = o.number
-            entry[1] += 1
-            entry[2] = n if entry[2] is None else entry[2] + n
-            entry[3] = n if entry[3] is None or n < entry[3] else entry[3]
-            entry[4] = n if entry[4] is None or n > entry[4] else entry[4]
+        _count(sums.setdefault(key, [0, 0, None, None, None]), o.number)
     if not sums:
         return
     least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
@@ -356,13 +357,7 @@ def _refresh_hours(rows, pk: int, hours: set[dt.datetime] | None) -> None:
     for window in windows:
         values = window.values_list("phenomenon_start", "number")
         for start, number in values.iterator(chunk_size=5000):
-            entry = sums.setdefault(_hour(start), [0, 0, None, None, None])
-            entry[0] += 1
-            if number is not None:
-                entry[1] += 1
-                entry[2] = number if entry[2] is None else entry[2] + number
-                entry[3] = number if entry[3] is None else min(entry[3], number)
-                entry[4] = number if entry[4] is None else max(entry[4], number)
+            _count(sums.setdefault(_hour(start), [0, 0, None, None, None]), number)
     ObservationHour.objects.bulk_create(
         ObservationHour(
             datastream_id=pk,

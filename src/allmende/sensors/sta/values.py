@@ -107,6 +107,13 @@ def check_geometry(value: Any, name: str) -> tuple[float, float, float, float] |
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def bounds(geometry: Any, name: str, *, optional: bool = False) -> dict[str, float | None]:
+    """The bounding-box columns (west, south, east, north) of a geometry, checked; all
+    None for one without coordinates, or for None when ``optional``."""
+    box = None if optional and geometry is None else check_geometry(geometry, name)
+    return dict(zip(("west", "south", "east", "north"), box or (None,) * 4, strict=True))
+
+
 def _points(value: dict, name: str) -> Iterator[tuple[float, float]]:
     kind = value.get("type")
     if kind == "Feature":
